@@ -1,0 +1,24 @@
+/** Runs at most `limit` tasks at once; the rest wait their turn in order. */
+export interface Limiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export function createLimiter(limit: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    active -= 1;
+    waiting.shift()?.();
+  };
+  return {
+    async run(task) {
+      if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      active += 1;
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import jsonata from 'jsonata';
+import { configError } from '../errors.js';
+import { describeLocation, type SourceLocation } from '../manifest/source-location.js';
+import type { Clock } from '../clock.js';
+import { dateFunctions } from './date-functions.js';
+
+/** The variables a `{{ }}` expression can read. Each is present only where it makes sense. */
+export interface ExpressionContext {
+  config: Record<string, unknown>;
+  stream_partition?: Record<string, unknown>;
+  stream_slice?: Record<string, unknown>;
+  stream_state?: unknown;
+  next_page_token?: unknown;
+  record?: unknown;
+  /** Parsed body of the last response. */
+  response?: unknown;
+  /** Headers of the last response, names in lower case. */
+  headers?: Record<string, unknown>;
+  /** Status code of the last response. */
+  status_code?: number;
+  [name: string]: unknown;
+}
+
+const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
+
+type Part = string | jsonata.Expression;
+
+/**
+ * A manifest string compiled once at load. `"{{ x }}"` alone keeps x's type; text around expressions makes a string.
+ */
+export class Template {
+  private constructor(
+    readonly source: string,
+    private readonly parts: Part[],
+    private readonly location: SourceLocation,
+    private readonly functions: Record<string, unknown>,
+  ) {}
+
+  static compile(source: string, location: SourceLocation, clock: Clock): Template {
+    const parts: Part[] = [];
+    let last = 0;
+    for (const match of source.matchAll(EXPRESSION)) {
+      if (match.index > last) parts.push(source.slice(last, match.index));
+      parts.push(compileExpression(match[1], location));
+      last = match.index + match[0].length;
+    }
+    if (last < source.length) parts.push(source.slice(last));
+    if (source.slice(last).includes('{{')) {
+      throw configError(`Unclosed "{{" in ${JSON.stringify(source)} at ${describeLocation(location)}: expected "}}".`, {
+        location: describeLocation(location),
+      });
+    }
+    return new Template(source, parts, location, dateFunctions(clock));
+  }
+
+  get isConstant(): boolean {
+    return this.parts.every((part) => typeof part === 'string');
+  }
+
+  async evaluate(context: ExpressionContext): Promise<unknown> {
+    if (this.parts.length === 1 && typeof this.parts[0] !== 'string') return this.run(this.parts[0], context);
+    return this.evaluateText(context);
+  }
+
+  /** Always a string; `encode` is applied to each expression's value (not to the literal text around it). */
+  async evaluateText(context: ExpressionContext, encode: (text: string) => string = (text) => text): Promise<string> {
+    let text = '';
+    for (const part of this.parts) {
+      if (typeof part === 'string') text += part;
+      else text += encode(stringify(await this.run(part, context)));
+    }
+    return text;
+  }
+
+  private async run(expression: jsonata.Expression, context: ExpressionContext): Promise<unknown> {
+    try {
+      return normalise(await expression.evaluate(context, this.functions));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw configError(
+        `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${reason}`,
+        { location: describeLocation(this.location), cause: error },
+      );
+    }
+  }
+}
+
+function compileExpression(text: string, location: SourceLocation): jsonata.Expression {
+  if (!text.trim()) {
+    throw configError(`Empty expression "{{ }}" at ${describeLocation(location)}.`, { location: describeLocation(location) });
+  }
+  try {
+    return jsonata(text);
+  } catch (error) {
+    const detail = error as { message?: string; position?: number };
+    throw configError(
+      `Invalid expression "{{${text}}}" at ${describeLocation(location)}: ${detail.message ?? String(error)}` +
+        (detail.position !== undefined ? ` (at character ${detail.position} of the expression)` : ''),
+      { location: describeLocation(location) },
+    );
+  }
+}
+
+/** jsonata marks result arrays as "sequences"; hand plain JSON values to the rest of the engine. */
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  return value;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

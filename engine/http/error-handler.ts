@@ -1,0 +1,105 @@
+import { STATUS_CODES } from 'node:http';
+import type { FailureType } from '../errors.js';
+import type { ExpressionContext, Template } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { ErrorHandlerDefinition, ResponseAction, ResponseFilterDefinition } from '../manifest/types.js';
+import { createBackoffStrategy, type BackoffStrategy } from './backoff-strategies.js';
+import type { HttpResponse } from './transport.js';
+import { NetworkError } from './transport.js';
+
+/** One attempt's outcome as the error handler sees it. */
+export type AttemptOutcome = { response: HttpResponse; error?: undefined } | { response?: undefined; error: NetworkError };
+
+export interface Verdict {
+  action: ResponseAction;
+  /** Short description of what happened, e.g. `429 Too Many Requests`. */
+  reason: string;
+  /** Message for the user, when a filter declares one. */
+  message?: string;
+  failureType?: FailureType;
+}
+
+interface CompiledFilter {
+  definition: ResponseFilterDefinition;
+  predicate?: Template;
+  message?: Template;
+}
+
+/** Decides what a response means and how long to wait before the next attempt, as the manifest declares. */
+export class ErrorHandler {
+  readonly maxAttempts: number;
+  private readonly maxWaitMs: number;
+  private readonly filters: CompiledFilter[];
+  private readonly backoffs: BackoffStrategy[];
+  readonly rateLimitMessage?: Template;
+  readonly rateLimitReset?: Template;
+
+  constructor(definition: ErrorHandlerDefinition, path: Path, context: CompileContext) {
+    this.maxAttempts = definition.max_attempts;
+    this.maxWaitMs = definition.max_wait_seconds * 1000;
+    this.filters = definition.response_filters.map((filter, index) => {
+      const at = [...path, 'response_filters', index];
+      return {
+        definition: filter,
+        predicate: context.optionalTemplate(filter.predicate, [...at, 'predicate']),
+        message: context.optionalTemplate(filter.error_message, [...at, 'error_message']),
+      };
+    });
+    this.backoffs = definition.backoff_strategies.map((backoff) => createBackoffStrategy(backoff, context.runtime.clock));
+    this.rateLimitMessage = context.optionalTemplate(definition.rate_limit_message, [...path, 'rate_limit_message']);
+    this.rateLimitReset = context.optionalTemplate(definition.rate_limit_reset, [...path, 'rate_limit_reset']);
+  }
+
+  async judge(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict> {
+    const reason = describeOutcome(outcome);
+    const responseContext = outcome.response ? withResponse(context, outcome.response) : context;
+    for (const filter of this.filters) {
+      if (!(await matches(filter, outcome, responseContext))) continue;
+      const message = filter.message ? String(await filter.message.evaluate(responseContext)) : undefined;
+      return { action: filter.definition.action, reason, message, failureType: filter.definition.failure_type };
+    }
+    return { action: defaultAction(outcome), reason };
+  }
+
+  waitMs(attempt: number, response: HttpResponse | undefined): number {
+    for (const backoff of this.backoffs) {
+      const wait = backoff.waitMs(attempt, response);
+      if (wait !== undefined) return Math.min(wait, this.maxWaitMs);
+    }
+    return 0;
+  }
+}
+
+async function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: ExpressionContext): Promise<boolean> {
+  const { http_codes: codes, error_message_contains: text } = filter.definition;
+  if (codes && !(outcome.response && codes.includes(outcome.response.status))) return false;
+  if (text !== undefined && !(outcome.response?.body ?? '').includes(text)) return false;
+  if (filter.predicate && !(await filter.predicate.evaluate(context))) return false;
+  return true;
+}
+
+function defaultAction(outcome: AttemptOutcome): ResponseAction {
+  if (!outcome.response) return 'RETRY';
+  const { status } = outcome.response;
+  if (status >= 200 && status < 300) return 'SUCCESS';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 408 || status >= 500) return 'RETRY';
+  return 'FAIL';
+}
+
+export function describeOutcome(outcome: AttemptOutcome): string {
+  if (!outcome.response) return outcome.error.message;
+  const { status } = outcome.response;
+  return `${status} ${STATUS_CODES[status] ?? 'Unknown status'}`;
+}
+
+/** Adds the response to an expression context: parsed JSON when the body is JSON, else its text. */
+export function withResponse(context: ExpressionContext, response: HttpResponse): ExpressionContext {
+  let body: unknown = response.body;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    // Not JSON (an HTML error page, say): expressions see the text.
+  }
+  return { ...context, response: body, headers: response.headers, status_code: response.status };
+}

@@ -1,0 +1,93 @@
+import type { Authenticator } from './authenticator.js';
+import type { ErrorHandler } from './error-handler.js';
+import { encodeQuery } from './query-encoding.js';
+import { sendWithRetries, type SuccessfulResponse } from './send-with-retries.js';
+import type { HttpRequest } from './transport.js';
+import type { CompiledValue } from '../expressions/compiled-value.js';
+import type { ExpressionContext, Template } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { HttpRequesterDefinition, QueryEncoding } from '../manifest/types.js';
+import type { Runtime } from '../runtime.js';
+
+/** Per-page additions a paginator makes to a request. */
+export interface RequestOptions {
+  parameters?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+  /** Replaces url_base + path + parameters (a next-page link); relative links resolve against url_base. */
+  url?: string;
+}
+
+/** Builds requests from the manifest's templates and sends them through the error handler. */
+export class HttpRequester {
+  private readonly urlBase: Template;
+  private readonly path: Template;
+  private readonly method: string;
+  private readonly parameters: CompiledValue;
+  private readonly encoding: QueryEncoding;
+  private readonly headers: CompiledValue;
+  private readonly body?: CompiledValue;
+  private readonly timeoutMs: number;
+  private readonly authenticator: Authenticator;
+  private readonly errorHandler: ErrorHandler;
+  private readonly runtime: Runtime;
+
+  constructor(definition: HttpRequesterDefinition, path: Path, context: CompileContext) {
+    this.urlBase = context.template(definition.url_base, [...path, 'url_base']);
+    this.path = context.template(definition.path, [...path, 'path']);
+    this.method = definition.http_method;
+    this.parameters = context.value(definition.request_parameters, [...path, 'request_parameters']);
+    this.encoding = definition.request_parameters_encoding;
+    this.headers = context.value(definition.request_headers, [...path, 'request_headers']);
+    this.body = definition.request_body_json === undefined ? undefined : context.value(definition.request_body_json, [...path, 'request_body_json']);
+    this.timeoutMs = definition.timeout_seconds * 1000;
+    this.authenticator = context.build<Authenticator>(definition.authenticator, [...path, 'authenticator']);
+    this.errorHandler = context.build<ErrorHandler>(definition.error_handler, [...path, 'error_handler']);
+    this.runtime = context.runtime;
+  }
+
+  /** The request as it would be sent, without credentials: for `send` and for showing what a read would do. */
+  async prepare(context: ExpressionContext, options: RequestOptions = {}): Promise<HttpRequest> {
+    const base = String(await this.urlBase.evaluate(context));
+    let url: string;
+    if (options.url) {
+      url = new URL(options.url, base.endsWith('/') ? base : `${base}/`).toString();
+    } else {
+      const path = await this.path.evaluateText(context, encodeURIComponent);
+      const parameters = { ...((await this.parameters.evaluate(context)) as Record<string, unknown>), ...options.parameters };
+      const query = encodeQuery(parameters, this.encoding);
+      url = joinUrl(base, path) + (query ? `?${query}` : '');
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries((await this.headers.evaluate(context)) as Record<string, unknown>)) {
+      if (value !== undefined && value !== null && value !== '') headers[name.toLowerCase()] = String(value);
+    }
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    let body: string | undefined;
+    if (this.body || options.body) {
+      const json = { ...((await this.body?.evaluate(context)) as Record<string, unknown> | undefined), ...options.body };
+      body = JSON.stringify(json);
+      headers['content-type'] = 'application/json';
+    }
+    return { method: this.method, url, headers, body, timeoutMs: this.timeoutMs, signal: this.runtime.signal };
+  }
+
+  /** Sends the request; undefined when the error handler says to ignore the response. */
+  async send(context: ExpressionContext, options: RequestOptions = {}): Promise<SuccessfulResponse | undefined> {
+    const prepared = await this.prepare(context, options);
+    const describe = `${this.method} ${new URL(prepared.url).pathname}`;
+    return sendWithRetries({
+      build: async () => ({ ...prepared, headers: { ...prepared.headers, ...(await this.authenticator.headers(context)) } }),
+      handler: this.errorHandler,
+      context,
+      runtime: this.runtime,
+      authenticator: this.authenticator,
+      describe,
+    });
+  }
+}
+
+function joinUrl(base: string, path: string): string {
+  if (!path) return base;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,117 @@
+import type { Authenticator } from './authenticator.js';
+import type { ErrorHandler } from './error-handler.js';
+import { sendWithRetries } from './send-with-retries.js';
+import { configError } from '../errors.js';
+import type { ExpressionContext, Template } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { OAuthAuthenticatorDefinition } from '../manifest/types.js';
+import type { Runtime } from '../runtime.js';
+
+interface AccessToken {
+  value: string;
+  /** Epoch ms after which the token is renewed (its expiry less the margin). */
+  renewAt: number;
+}
+
+/**
+ * OAuth 2.0 refresh-token grant. The access token is kept for the run and renewed before it expires; concurrent
+ * requests share one refresh. A refresh token that comes back different replaces the old one in the config,
+ * which is handed back to the platform.
+ */
+export class OAuthAuthenticator implements Authenticator {
+  private readonly endpoint: Template;
+  private readonly clientId: Template;
+  private readonly clientSecret: Template;
+  private readonly refreshToken: Template;
+  private readonly errorHandler: ErrorHandler;
+  private readonly runtime: Runtime;
+  private token?: AccessToken;
+  private pending?: Promise<AccessToken>;
+  private rotatedRefreshToken?: string;
+
+  constructor(
+    private readonly definition: OAuthAuthenticatorDefinition,
+    path: Path,
+    context: CompileContext,
+  ) {
+    this.endpoint = context.template(definition.token_refresh_endpoint, [...path, 'token_refresh_endpoint']);
+    this.clientId = context.template(definition.client_id, [...path, 'client_id']);
+    this.clientSecret = context.template(definition.client_secret, [...path, 'client_secret']);
+    this.refreshToken = context.template(definition.refresh_token, [...path, 'refresh_token']);
+    this.errorHandler = context.build<ErrorHandler>(definition.error_handler!, [...path, 'error_handler']);
+    this.runtime = context.runtime;
+  }
+
+  async headers(context: ExpressionContext): Promise<Record<string, string>> {
+    const token = await this.accessToken(context);
+    return { authorization: `Bearer ${token.value}` };
+  }
+
+  async refreshAfterUnauthorized(context: ExpressionContext): Promise<boolean> {
+    const stale = this.token;
+    if (this.pending) await this.pending;
+    // Another request may already have replaced the token that was refused.
+    if (this.token === stale) this.token = undefined;
+    await this.accessToken(context);
+    return true;
+  }
+
+  private accessToken(context: ExpressionContext): Promise<AccessToken> {
+    if (this.token && this.runtime.clock.now() < this.token.renewAt) return Promise.resolve(this.token);
+    this.pending ??= this.refresh(context).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async refresh(context: ExpressionContext): Promise<AccessToken> {
+    const refreshToken = this.rotatedRefreshToken ?? String((await this.refreshToken.evaluate(context)) ?? '');
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: String((await this.clientId.evaluate(context)) ?? ''),
+      client_secret: String((await this.clientSecret.evaluate(context)) ?? ''),
+    });
+    const url = String(await this.endpoint.evaluate(context));
+    const result = await sendWithRetries({
+      build: async () => ({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        timeoutMs: 60_000,
+        signal: this.runtime.signal,
+      }),
+      handler: this.errorHandler,
+      context,
+      runtime: this.runtime,
+      describe: `POST ${new URL(url).pathname} (OAuth token refresh)`,
+    });
+    const body = (result?.body ?? {}) as Record<string, unknown>;
+    const value = body[this.definition.access_token_name];
+    if (typeof value !== 'string' || value === '') {
+      throw configError(
+        `The OAuth token endpoint answered without "${this.definition.access_token_name}". Check token_refresh_endpoint and the credentials.`,
+      );
+    }
+    this.runtime.addSecret(value);
+    const newRefreshToken = body[this.definition.refresh_token_name];
+    if (typeof newRefreshToken === 'string' && newRefreshToken !== '' && newRefreshToken !== refreshToken) {
+      this.runtime.addSecret(newRefreshToken);
+      this.rotatedRefreshToken = newRefreshToken;
+      this.runtime.onConfigUpdate((config) => withValueAt(config, this.definition.refresh_token_config_path, newRefreshToken));
+    }
+    const expiresIn = Number(body[this.definition.expires_in_name] ?? 3600);
+    const lifetimeMs = (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000;
+    const margin = Math.min(this.definition.refresh_margin_seconds * 1000, lifetimeMs / 2);
+    this.token = { value, renewAt: this.runtime.clock.now() + lifetimeMs - margin };
+    return this.token;
+  }
+}
+
+function withValueAt(config: Record<string, unknown>, path: string[], value: string): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined) return config;
+  const inner = (config[head] ?? {}) as Record<string, unknown>;
+  return { ...config, [head]: rest.length === 0 ? value : withValueAt(inner, rest, value) };
+}

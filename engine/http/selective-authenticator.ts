@@ -1,0 +1,41 @@
+import type { Authenticator } from './authenticator.js';
+import type { ExpressionContext } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { SelectiveAuthenticatorDefinition } from '../manifest/types.js';
+import { configError } from '../errors.js';
+
+/** Picks one of several authenticators by a config value, e.g. `credentials.auth_method`. */
+export class SelectiveAuthenticator implements Authenticator {
+  private readonly choices: Map<string, Authenticator>;
+  private readonly selectionPath: string[];
+
+  constructor(definition: SelectiveAuthenticatorDefinition, path: Path, context: CompileContext) {
+    this.selectionPath = definition.authenticator_selection_path;
+    this.choices = new Map(
+      Object.entries(definition.authenticators).map(([name, inner]) => [
+        name,
+        context.build<Authenticator>(inner, [...path, 'authenticators', name]),
+      ]),
+    );
+  }
+
+  headers(context: ExpressionContext): Promise<Record<string, string>> {
+    return this.select(context).headers(context);
+  }
+
+  async refreshAfterUnauthorized(context: ExpressionContext): Promise<boolean> {
+    return (await this.select(context).refreshAfterUnauthorized?.(context)) ?? false;
+  }
+
+  private select(context: ExpressionContext): Authenticator {
+    let value: unknown = context.config;
+    for (const key of this.selectionPath) value = (value as Record<string, unknown> | undefined)?.[key];
+    const chosen = typeof value === 'string' ? this.choices.get(value) : undefined;
+    if (!chosen) {
+      throw configError(
+        `The config value ${this.selectionPath.join('.')} is ${JSON.stringify(value)}; expected one of: ${[...this.choices.keys()].map((k) => JSON.stringify(k)).join(', ')}.`,
+      );
+    }
+    return chosen;
+  }
+}

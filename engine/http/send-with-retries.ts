@@ -1,0 +1,152 @@
+import pRetry, { AbortError } from 'p-retry';
+import { ConnectorError, transientError, type FailureType } from '../errors.js';
+import type { ExpressionContext } from '../expressions/template.js';
+import type { Runtime } from '../runtime.js';
+import type { Authenticator } from './authenticator.js';
+import { withResponse, type AttemptOutcome, type ErrorHandler, type Verdict } from './error-handler.js';
+import { NetworkError, type HttpRequest, type HttpResponse } from './transport.js';
+
+export interface SuccessfulResponse {
+  response: HttpResponse;
+  /** The body parsed as JSON. */
+  body: unknown;
+}
+
+export interface SendOptions {
+  /** Builds the request anew for each attempt, so refreshed credentials are used. */
+  build: () => Promise<HttpRequest>;
+  handler: ErrorHandler;
+  context: ExpressionContext;
+  runtime: Runtime;
+  authenticator?: Authenticator;
+  /** Names the request in messages, e.g. `GET /organizations/123`. */
+  describe: string;
+}
+
+/** An attempt whose failure the manifest says is worth another try. */
+class RetryableAttempt extends Error {
+  constructor(
+    readonly verdict: Verdict,
+    readonly outcome: AttemptOutcome,
+    /** A retry after fresh credentials: immediate, and not counted against max_attempts. */
+    readonly afterRefresh = false,
+  ) {
+    super(verdict.reason);
+  }
+}
+
+/**
+ * Sends one logical request: attempts it as often as the error handler allows, waiting between attempts with the
+ * injected clock. Returns undefined when the handler says IGNORE.
+ */
+export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
+  const { handler, runtime, context } = options;
+  let refreshed = false;
+  let failures = 0;
+
+  const attempt = async (): Promise<SuccessfulResponse | undefined> => {
+    const outcome = await sendOnce(options);
+    if (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && !refreshed) {
+      refreshed = true;
+      if (await options.authenticator.refreshAfterUnauthorized(context)) {
+        throw new RetryableAttempt({ action: 'RETRY', reason: '401 Unauthorized' }, outcome, true);
+      }
+    }
+    let verdict = await handler.judge(outcome, context);
+    if (verdict.action === 'SUCCESS' && outcome.response) {
+      const body = parseJson(outcome.response.body);
+      if (body !== undefined) return { response: outcome.response, body };
+      verdict = { action: 'RETRY', reason: `${verdict.reason} with a body that is not valid JSON` };
+    }
+    switch (verdict.action) {
+      case 'IGNORE':
+        return undefined;
+      case 'RETRY':
+      case 'RATE_LIMITED':
+        throw new RetryableAttempt(verdict, outcome);
+      default:
+        throw new AbortError(await failure(verdict, outcome, options));
+    }
+  };
+
+  try {
+    return await pRetry(attempt, {
+      retries: handler.maxAttempts - 1,
+      minTimeout: 0,
+      signal: runtime.signal,
+      shouldConsumeRetry: ({ error }) => !(error instanceof RetryableAttempt && error.afterRefresh),
+      shouldRetry: ({ error }) => error instanceof RetryableAttempt,
+      onFailedAttempt: async ({ error, retriesLeft }) => {
+        if (!(error instanceof RetryableAttempt) || error.afterRefresh || retriesLeft <= 0) return;
+        failures += 1;
+        const waitMs = handler.waitMs(failures, error.outcome.response);
+        runtime.logger.log(
+          'INFO',
+          `Caught retryable error '${error.verdict.reason}' after ${failures} tries. Waiting ${formatSeconds(waitMs)} seconds then retrying...`,
+        );
+        await runtime.clock.sleep(waitMs, runtime.signal);
+      },
+    });
+  } catch (error) {
+    if (error instanceof RetryableAttempt) throw await exhausted(error, options, failures + 1);
+    throw error;
+  }
+}
+
+async function sendOnce(options: SendOptions): Promise<AttemptOutcome> {
+  try {
+    return { response: await options.runtime.transport.send(await options.build()) };
+  } catch (error) {
+    if (error instanceof NetworkError) return { error };
+    throw options.runtime.signal.aborted ? error : new AbortError(error as Error);
+  }
+}
+
+async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions): Promise<ConnectorError> {
+  const failureType: FailureType = verdict.failureType ?? (outcome.response?.status === 401 ? 'config_error' : 'system_error');
+  const detail = outcome.response ? excerpt(outcome.response.body) : '';
+  const message =
+    verdict.message ??
+    `${options.describe} failed with ${verdict.reason}${detail ? `: ${detail}` : ''}`;
+  return new ConnectorError(message, {
+    failureType,
+    internalMessage: `${options.describe} -> ${verdict.reason}${detail ? ` ${detail}` : ''}`,
+  });
+}
+
+async function exhausted(error: RetryableAttempt, options: SendOptions, attempts: number): Promise<ConnectorError> {
+  const { verdict, outcome } = error;
+  const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
+  const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body)}` : ''}`;
+  if (verdict.action !== 'RATE_LIMITED') {
+    return transientError(verdict.message ? `${verdict.message} (${base})` : `${base} This is usually temporary; try again later.`, {
+      internalMessage,
+    });
+  }
+  const context = outcome.response ? withResponse(options.context, outcome.response) : options.context;
+  const extra = options.handler.rateLimitMessage ? String(await options.handler.rateLimitMessage.evaluate(context)) : '';
+  const reset = options.handler.rateLimitReset ? Number(await options.handler.rateLimitReset.evaluate(context)) : undefined;
+  return transientError([verdict.message, base, extra].filter(Boolean).join(' '), {
+    internalMessage,
+    rateLimitResetAt: Number.isFinite(reset) ? reset : undefined,
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function excerpt(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
+}
+
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+

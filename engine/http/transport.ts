@@ -1,0 +1,85 @@
+import got, { RequestError } from 'got';
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The one place bytes cross the network. Injected so a benchmark can count or replace it. */
+export interface HttpTransport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** A request that never produced a response: refused, reset, timed out, DNS. */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+/** Transport on got, with got's own retries and redirects-to-other-hosts concerns left to the engine. */
+export function createGotTransport(userAgent: string): HttpTransport {
+  const client = got.extend({
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    responseType: 'text',
+    decompress: true,
+    headers: { 'user-agent': userAgent },
+  });
+  return {
+    async send(request) {
+      try {
+        const response = await client(request.url, {
+          method: request.method as 'GET' | 'POST',
+          headers: request.headers,
+          body: request.body,
+          timeout: { request: request.timeoutMs },
+          signal: request.signal,
+        });
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+        }
+        return { status: response.statusCode, headers, body: response.body };
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason;
+        if (error instanceof RequestError) {
+          const code = error.code ?? 'ERR_NETWORK';
+          const reason = code === 'ETIMEDOUT' ? `no complete response within ${request.timeoutMs / 1000} s` : describeCode(code);
+          throw new NetworkError(reason, code);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function describeCode(code: string): string {
+  switch (code) {
+    case 'ECONNRESET':
+      return 'connection reset by the server (ECONNRESET)';
+    case 'ECONNREFUSED':
+      return 'connection refused (ECONNREFUSED)';
+    case 'ENOTFOUND':
+      return 'host not found (ENOTFOUND)';
+    case 'EPIPE':
+      return 'connection closed while sending (EPIPE)';
+    default:
+      return `network error (${code})`;
+  }
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from '../json-schema.js';
+import { configError } from '../errors.js';
+import { positionOf, type LoadedManifest } from './load.js';
+import { describeLocation } from './source-location.js';
+import type { ManifestDefinition } from './types.js';
+
+
+export const MANIFEST_SCHEMA_PATH = new URL('../../../engine/manifest/manifest.schema.json', import.meta.url);
+
+let validator: ValidateFunction | undefined;
+
+function manifestValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8')) as object;
+    validator = createAjv({ useDefaults: true, discriminator: true, verbose: true }).compile(schema);
+  }
+  return validator;
+}
+
+/**
+ * Stage 3: checks the resolved manifest against the format's JSON Schema and fills in its declared defaults.
+ * Every problem is reported with its YAML path, line:column, and what was expected.
+ */
+export function validateManifest(manifest: LoadedManifest): ManifestDefinition {
+  const validate = manifestValidator();
+  if (validate(manifest.value)) return manifest.value as unknown as ManifestDefinition;
+  const problems = mostSpecific(validate.errors ?? []).map((error) => describeError(error, manifest));
+  const unique = [...new Set(problems)];
+  throw configError(`The manifest ${manifest.file} is invalid:\n  ${unique.join('\n  ')}`, { location: manifest.file });
+}
+
+/** Drops errors about a parent when a more precise one exists inside it (oneOf noise). */
+function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const useful = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if');
+  return useful.filter(
+    (error) =>
+      !(error.keyword === 'discriminator' && error.params.error === 'tag' && useful.some((o) => o !== error && o.instancePath === error.instancePath)),
+  );
+}
+
+function describeError(error: ErrorObject, manifest: LoadedManifest): string {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let path = segments;
+  let what: string;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = String(error.params.additionalProperty);
+      path = [...segments, name];
+      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      what = `unknown field "${name}"; expected one of: ${allowed.join(', ')}`;
+      break;
+    }
+    case 'required':
+      what = `missing required field "${String(error.params.missingProperty)}"`;
+      break;
+    case 'discriminator': {
+      const tag = error.params.tagValue;
+      const options = ((error.parentSchema as { oneOf?: { $ref?: string; properties?: { type?: { const?: string } } }[] })?.oneOf ?? [])
+        .map((option) => option.properties?.type?.const ?? option.$ref?.split('/').pop())
+        .filter(Boolean);
+      what =
+        error.params.error === 'tag'
+          ? `missing "type"; expected one of: ${options.join(', ')}`
+          : `unknown component type "${String(tag)}"; expected one of: ${options.join(', ')}`;
+      path = [...segments, 'type'];
+      break;
+    }
+    case 'enum':
+      what = `${JSON.stringify(error.data)} is not allowed; expected one of: ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'const':
+      what = `expected ${JSON.stringify(error.params.allowedValue)}, got ${JSON.stringify(error.data)}`;
+      break;
+    case 'type':
+      what = `expected ${String(error.params.type)}, got ${describeType(error.data)}`;
+      break;
+    default:
+      what = error.message ?? error.keyword;
+  }
+  const position = positionOf(manifest.value, path, manifest.positions);
+  const location = describeLocation({
+    path: yamlPath(path),
+    file: manifest.file,
+    line: position?.line,
+    column: position?.column,
+  });
+  return `${location}: ${what}`;
+}
+
+function yamlPath(segments: string[]): string {
+  if (segments.length === 0) return '(top level)';
+  return segments.reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]` : out ? `${out}.${s}` : s), '');
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,24 @@
+import { configError } from '../errors.js';
+
+export interface ConfiguredStream {
+  name: string;
+  syncMode: 'full_refresh' | 'incremental';
+}
+
+/** The streams a read was asked for, in the catalog's order. */
+export function parseConfiguredCatalog(value: unknown): ConfiguredStream[] {
+  const streams = (value as { streams?: unknown } | null)?.streams;
+  if (!Array.isArray(streams)) {
+    throw configError('The catalog must be an object with a "streams" list, as `discover` prints under "catalog".');
+  }
+  return streams.map((entry, index) => {
+    const item = entry as { stream?: { name?: unknown }; sync_mode?: unknown } | null;
+    const name = item?.stream?.name;
+    if (typeof name !== 'string') throw configError(`Catalog entry ${index} has no stream.name.`);
+    const syncMode = item?.sync_mode ?? 'full_refresh';
+    if (syncMode !== 'full_refresh' && syncMode !== 'incremental') {
+      throw configError(`Catalog entry ${index} ("${name}") has sync_mode ${JSON.stringify(syncMode)}; expected "full_refresh" or "incremental".`);
+    }
+    return { name, syncMode };
+  });
+}

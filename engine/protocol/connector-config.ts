@@ -1,0 +1,39 @@
+import type { ErrorObject } from 'ajv';
+import { configError } from '../errors.js';
+import { createAjv } from '../json-schema.js';
+
+/**
+ * Checks a config against the connection spec and returns a copy with the spec's defaults filled in.
+ * Messages name the field and the rule, never the value (it may be a secret).
+ */
+export function validateConfig(config: unknown, connectionSpecification: Record<string, unknown>): Record<string, unknown> {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw configError('The config must be a JSON object.');
+  }
+  const validate = createAjv({ useDefaults: true }).compile(connectionSpecification);
+  const copy = structuredClone(config) as Record<string, unknown>;
+  if (validate(copy)) return copy;
+  const problems = relevantErrors(validate.errors ?? [])
+    .map((error) => {
+      const field = error.instancePath.split('/').slice(1).join('.');
+      if (error.keyword === 'required') return `missing required field "${[field, error.params.missingProperty].filter(Boolean).join('.')}"`;
+      if (error.keyword === 'additionalProperties') return `unknown field "${[field, error.params.additionalProperty].filter(Boolean).join('.')}"`;
+      if (error.keyword === 'const' || error.keyword === 'enum') {
+        const allowed = (error.params.allowedValues ?? [error.params.allowedValue]) as unknown[];
+        return `"${field}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      return `"${field}" ${error.message ?? 'is invalid'}`;
+    });
+  throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
+}
+
+/**
+ * Of the errors inside a oneOf, keeps only those of the alternatives the config chose: an alternative whose
+ * `const` discriminator (e.g. auth_method) does not match is not what the user meant, so its errors are noise.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const branch = (error: ErrorObject) => /^(.*\/oneOf\/\d+)\//.exec(error.schemaPath)?.[1];
+  const rejected = new Set(errors.filter((error) => error.keyword === 'const').map(branch).filter(Boolean));
+  const chosen = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if' && !rejected.has(branch(error)));
+  return chosen.length > 0 ? chosen : errors.filter((error) => error.keyword === 'const');
+}

@@ -1,0 +1,24 @@
+import type { Clock } from './clock.js';
+import type { HttpTransport } from './http/transport.js';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+}
+
+/** What the engine needs from the outside world, passed in so tests can replace any of it. */
+export interface Runtime {
+  clock: Clock;
+  transport: HttpTransport;
+  logger: Logger;
+  /** Aborts on cancel (SIGTERM): stop issuing requests and waits. */
+  signal: AbortSignal;
+  /** Values obtained at run time (access tokens) that must be masked in every output. */
+  addSecret(value: string): void;
+  /**
+   * Called when the connector's config changes at run time (a rotated OAuth refresh token). `update` is applied
+   * to the config as the user gave it, which is then handed back to the platform.
+   */
+  onConfigUpdate(update: (config: Record<string, unknown>) => Record<string, unknown>): void;
+}

@@ -1,0 +1,151 @@
+import { configError } from '../errors.js';
+import type { CompiledValue } from '../expressions/compiled-value.js';
+import { parseDate } from '../expressions/date-functions.js';
+import type { ExpressionContext, Template } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { DatetimeBasedCursorDefinition } from '../manifest/types.js';
+import { addDuration, parseDuration, type Duration } from './duration.js';
+
+/** A window [start, end) in epoch ms. */
+export interface DateSlice {
+  start: number;
+  end: number;
+}
+
+/** The bounds of one read, evaluated once when the read starts. */
+export interface DateWindow {
+  start: number;
+  end: number;
+  step: Duration;
+  granularity: 'day' | 'month';
+  lookback: Duration;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Date-sliced incremental reads. Windows are whole UTC days or whole calendar months, `step` long at most; the
+ * saved cursor of a partition is the end of its last completed window, so a rerun starts exactly there.
+ */
+export class DatetimeCursor {
+  readonly field: string;
+  readonly format: DatetimeBasedCursorDefinition['cursor_datetime_format'];
+  private readonly start: CompiledValue;
+  private readonly end: CompiledValue;
+  private readonly step: Template;
+  private readonly granularity: Template;
+  private readonly lookback: Template;
+  private readonly where: string;
+
+  constructor(definition: DatetimeBasedCursorDefinition, path: Path, context: CompileContext) {
+    this.field = definition.cursor_field;
+    this.format = definition.cursor_datetime_format;
+    this.start = context.value(definition.start_datetime, [...path, 'start_datetime']);
+    this.end = context.value(definition.end_datetime, [...path, 'end_datetime']);
+    this.step = context.template(definition.step, [...path, 'step']);
+    this.granularity = context.template(definition.granularity, [...path, 'granularity']);
+    this.lookback = context.template(definition.lookback_window, [...path, 'lookback_window']);
+    this.where = context.describe(path);
+  }
+
+  async window(context: ExpressionContext): Promise<DateWindow> {
+    const granularityText = String(await this.granularity.evaluate(context));
+    if (granularityText !== 'P1D' && granularityText !== 'P1M') {
+      throw configError(`granularity at ${this.where} is "${granularityText}"; expected P1D (whole days) or P1M (whole months).`);
+    }
+    const granularity = granularityText === 'P1D' ? 'day' : 'month';
+    const step = this.duration(await this.step.evaluate(context), 'step');
+    if (step.months === 0 && step.ms < DAY_MS) throw configError(`step at ${this.where} must be at least one day, got ${step.text}.`);
+    return {
+      start: alignUp(this.date(await this.start.evaluate(context), 'start_datetime'), granularity),
+      end: alignDown(this.date(await this.end.evaluate(context), 'end_datetime'), granularity),
+      step,
+      granularity,
+      lookback: this.duration(await this.lookback.evaluate(context), 'lookback_window'),
+    };
+  }
+
+  /** Windows still to read after `cursor` (the end of the last completed window), oldest first. */
+  slices(window: DateWindow, cursor: number | undefined): DateSlice[] {
+    let from = window.start;
+    if (cursor !== undefined) from = Math.max(from, alignUp(addDuration(cursor, window.lookback, -1), window.granularity));
+    const slices: DateSlice[] = [];
+    while (from < window.end) {
+      const to = Math.min(alignDown(addDuration(from, window.step), window.granularity), window.end);
+      if (to <= from) break;
+      slices.push({ start: from, end: to });
+      from = to;
+    }
+    return slices;
+  }
+
+  /** stream_slice as expressions see it: bounds in the cursor's format. */
+  sliceContext(slice: DateSlice): Record<string, unknown> {
+    return { start_time: this.formatValue(slice.start), end_time: this.formatValue(slice.end) };
+  }
+
+  formatValue(ms: number): string | number {
+    switch (this.format) {
+      case 'epoch_ms':
+        return ms;
+      case 'epoch_s':
+        return Math.floor(ms / 1000);
+      case 'date':
+        return new Date(ms).toISOString().slice(0, 10);
+      case 'iso8601':
+        return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+    }
+  }
+
+  /** Reads a cursor value written in the cursor's format; undefined when it is not one. */
+  parseValue(value: unknown): number | undefined {
+    if (this.format === 'epoch_ms' || this.format === 'epoch_s') {
+      const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
+      return this.format === 'epoch_s' ? number * 1000 : number;
+    }
+    try {
+      return parseDate(String(value));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private date(value: unknown, field: string): number {
+    const ms = typeof value === 'number' ? value : this.parseValue(value) ?? tryParse(value);
+    if (ms === undefined || !Number.isFinite(ms)) {
+      throw configError(`${field} at ${this.where} gave ${JSON.stringify(value)}; expected a date (epoch ms or ISO-8601).`);
+    }
+    return ms;
+  }
+
+  private duration(value: unknown, field: string): Duration {
+    try {
+      return parseDuration(String(value));
+    } catch (error) {
+      throw configError(`${field} at ${this.where}: ${(error as Error).message}.`);
+    }
+  }
+}
+
+function tryParse(value: unknown): number | undefined {
+  try {
+    return parseDate(String(value));
+  } catch {
+    return undefined;
+  }
+}
+
+export function alignDown(ms: number, granularity: 'day' | 'month'): number {
+  if (granularity === 'day') return Math.floor(ms / DAY_MS) * DAY_MS;
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+export function alignUp(ms: number, granularity: 'day' | 'month'): number {
+  const down = alignDown(ms, granularity);
+  if (down === ms) return ms;
+  if (granularity === 'day') return down + DAY_MS;
+  const d = new Date(down);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}

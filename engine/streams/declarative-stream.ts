@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { asConnectorError, configError } from '../errors.js';
+import type { Limiter } from '../concurrency.js';
+import type { ExpressionContext } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { DeclarativeStreamDefinition } from '../manifest/types.js';
+import type { HttpRequest } from '../http/transport.js';
+import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js';
+import type { Partition } from './partition-router.js';
+import type { StreamRecord } from './record-selector.js';
+import type { SimpleRetriever } from './simple-retriever.js';
+import { StreamState } from './stream-state.js';
+import type { Transformation } from './transformations.js';
+
+/** Where a read's output goes. Each call resolves when the output has been accepted (backpressure). */
+export interface StreamSink {
+  record(record: StreamRecord): Promise<void>;
+  /** A state covering every record passed to `record` before it. */
+  checkpoint(state: Record<string, unknown>): Promise<void>;
+}
+
+export interface ReadOptions {
+  config: Record<string, unknown>;
+  /** This stream's saved state, or undefined. */
+  state?: unknown;
+  incremental: boolean;
+  sink: StreamSink;
+  limiter: Limiter;
+}
+
+/** A planned request of a read, for showing what a read would do. */
+export interface PlannedRequest {
+  partition: Record<string, unknown>;
+  slice?: Record<string, unknown>;
+  request: HttpRequest;
+}
+
+/** A named stream: where its records come from, their schema, and how it reads incrementally. */
+export class DeclarativeStream {
+  readonly name: string;
+  readonly primaryKey: string[];
+  readonly schema: Record<string, unknown>;
+  readonly cursor?: DatetimeCursor;
+  private readonly retriever: SimpleRetriever;
+  private readonly transformations: Transformation[];
+
+  constructor(definition: DeclarativeStreamDefinition, path: Path, context: CompileContext) {
+    this.name = definition.name;
+    this.primaryKey = definition.primary_key;
+    this.schema = loadSchema(definition.schema_file, context, [...path, 'schema_file']);
+    this.retriever = context.build<SimpleRetriever>(definition.retriever, [...path, 'retriever']);
+    this.cursor = definition.incremental_sync
+      ? context.build<DatetimeCursor>(definition.incremental_sync, [...path, 'incremental_sync'])
+      : undefined;
+    this.transformations = definition.transformations.map((transformation, index) =>
+      context.build<Transformation>(transformation, [...path, 'transformations', index]),
+    );
+  }
+
+  /**
+   * Reads every partition (concurrently, as the limiter allows) and every slice still due. Records go to the sink;
+   * after each completed slice of an incremental stream a checkpoint follows, and one more at the end.
+   * Partitions that fail do not stop the others; the first failure is thrown once all have finished.
+   */
+  async read(options: ReadOptions): Promise<void> {
+    const base: ExpressionContext = { config: options.config };
+    const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
+    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const tasks: Promise<void>[] = [];
+    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
+      tasks.push(options.limiter.run(() => this.readPartition(partition, base, options.sink, state, window)));
+    }
+    const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length > 0) throw asConnectorError(failures[0].reason).withStream(this.name);
+    await options.sink.checkpoint(state?.snapshot() ?? {});
+  }
+
+  /** Every record of every partition over the whole window, ignoring state: for parent streams. */
+  async *readAll(config: Record<string, unknown>): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
+    const base: ExpressionContext = { config };
+    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
+      for (const slice of this.slicesOf(window, undefined)) {
+        for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
+          for (const record of page) {
+            await this.transform(record, this.context(base, partition, slice));
+            yield { record, partition };
+          }
+        }
+      }
+    }
+  }
+
+  /** Reads the first page of each partition: proof that credentials and partitions work. Returns records seen. */
+  async probe(config: Record<string, unknown>): Promise<number> {
+    const base: ExpressionContext = { config };
+    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    let records = 0;
+    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
+      const slices = this.slicesOf(window, undefined);
+      const slice = slices[slices.length - 1];
+      for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
+        records += page.length;
+        break;
+      }
+    }
+    return records;
+  }
+
+  /** The first request of every partition and slice a read would make from `state`. */
+  async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
+    const base: ExpressionContext = { config };
+    const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
+    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
+      for (const slice of this.slicesOf(window, state?.get(partition.key))) {
+        const context = this.context(base, partition, slice);
+        yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
+      }
+    }
+  }
+
+  private async readPartition(
+    partition: Partition,
+    base: ExpressionContext,
+    sink: StreamSink,
+    state: StreamState | undefined,
+    window: DateWindow | undefined,
+  ): Promise<void> {
+    for (const slice of this.slicesOf(window, state?.get(partition.key))) {
+      const context = this.context(base, partition, slice, state?.get(partition.key));
+      for await (const page of this.retriever.pages(context)) {
+        for (const record of page) {
+          await this.transform(record, context);
+          await sink.record(record);
+        }
+      }
+      if (state && slice) {
+        state.set(partition.key, slice.end);
+        await sink.checkpoint(state.snapshot());
+      }
+    }
+  }
+
+  private slicesOf(window: DateWindow | undefined, cursor: number | undefined): (DateSlice | undefined)[] {
+    return this.cursor && window ? this.cursor.slices(window, cursor) : [undefined];
+  }
+
+  private context(base: ExpressionContext, partition: Partition, slice: DateSlice | undefined, cursor?: number): ExpressionContext {
+    return {
+      ...base,
+      stream_partition: partition.context,
+      stream_slice: slice && this.cursor ? this.cursor.sliceContext(slice) : {},
+      stream_state: this.cursor && cursor !== undefined ? { [this.cursor.field]: this.cursor.formatValue(cursor) } : {},
+    };
+  }
+
+  private async transform(record: StreamRecord, context: ExpressionContext): Promise<void> {
+    for (const transformation of this.transformations) await transformation.apply(record, context);
+  }
+}
+
+function loadSchema(file: string, context: CompileContext, path: Path): Record<string, unknown> {
+  const fullPath = resolve(context.baseDir, file);
+  let text: string;
+  try {
+    text = readFileSync(fullPath, 'utf8');
+  } catch {
+    throw configError(`The schema file "${file}" named at ${context.describe(path)} cannot be read (looked for ${fullPath}).`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw configError(`The schema file ${fullPath} named at ${context.describe(path)} is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { OffsetIncrementDefinition } from '../manifest/types.js';
+import type { Template } from '../expressions/template.js';
+import type { Paginator, PageWalk } from './paginator.js';
+import { PagingRules } from './paginator-stop-rule.js';
+import { injectOption } from './request-option.js';
+
+/**
+ * Offset paging (`start`/`count`). The offset advances by the records received. Stops on the declared
+ * stop_condition, else when the offset reaches the declared total, else on a page shorter than page_size.
+ */
+export class OffsetPaginator implements Paginator {
+  readonly maxPages?: number;
+  private readonly rules: PagingRules;
+  private readonly total?: Template;
+
+  constructor(private readonly definition: OffsetIncrementDefinition, path: Path, context: CompileContext) {
+    this.rules = new PagingRules(definition, path, context);
+    this.total = context.optionalTemplate(definition.total, [...path, 'total']);
+    this.maxPages = definition.max_pages;
+  }
+
+  start(): PageWalk {
+    let offset = 0;
+    const pageAt = (value: number) => ({
+      options: this.rules.withPageSize(injectOption({}, this.definition.page_token_option, value)),
+      token: value,
+    });
+    return {
+      first: () => (this.rules.injectOnFirstRequest ? pageAt(0) : { options: {}, token: undefined }),
+      next: async (response, records, context) => {
+        offset += records.length;
+        const pageContext = this.rules.pageContext(response, records.length, { ...context, next_page_token: offset });
+        const declared = await this.rules.declaredStop(pageContext);
+        if (declared !== undefined) return declared ? null : pageAt(offset);
+        if (this.total) {
+          const total = Number(await this.total.evaluate(pageContext));
+          if (Number.isFinite(total)) return offset >= total || records.length === 0 ? null : pageAt(offset);
+        }
+        return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(offset);
+      },
+    };
+  }
+}

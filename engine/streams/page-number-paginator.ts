@@ -1,0 +1,32 @@
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { PageIncrementDefinition } from '../manifest/types.js';
+import type { Paginator, PageWalk } from './paginator.js';
+import { PagingRules } from './paginator-stop-rule.js';
+import { injectOption } from './request-option.js';
+
+/** Page-number paging: page start_from_page, then the next, until a short page or the stop condition. */
+export class PageNumberPaginator implements Paginator {
+  readonly maxPages?: number;
+  private readonly rules: PagingRules;
+
+  constructor(private readonly definition: PageIncrementDefinition, path: Path, context: CompileContext) {
+    this.rules = new PagingRules(definition, path, context);
+    this.maxPages = definition.max_pages;
+  }
+
+  start(): PageWalk {
+    let page = this.definition.start_from_page;
+    const pageAt = (value: number) => ({
+      options: this.rules.withPageSize(injectOption({}, this.definition.page_token_option, value)),
+      token: value,
+    });
+    return {
+      first: () => (this.rules.injectOnFirstRequest ? pageAt(page) : { options: {}, token: undefined }),
+      next: async (response, records, context) => {
+        page += 1;
+        const pageContext = this.rules.pageContext(response, records.length, { ...context, next_page_token: page });
+        return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(page);
+      },
+    };
+  }
+}

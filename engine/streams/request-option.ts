@@ -1,0 +1,15 @@
+import type { RequestOptions } from '../http/http-requester.js';
+import type { RequestOptionDefinition } from '../manifest/types.js';
+
+/** Puts one value where a request option says: a query parameter, a header or a JSON body field. */
+export function injectOption(options: RequestOptions, option: RequestOptionDefinition | undefined, value: unknown): RequestOptions {
+  if (!option || value === undefined) return options;
+  switch (option.inject_into) {
+    case 'request_parameter':
+      return { ...options, parameters: { ...options.parameters, [option.field_name]: value } };
+    case 'header':
+      return { ...options, headers: { ...options.headers, [option.field_name]: String(value) } };
+    case 'body_json':
+      return { ...options, body: { ...options.body, [option.field_name]: value } };
+  }
+}

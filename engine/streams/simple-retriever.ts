@@ -1,0 +1,72 @@
+import { ConnectorError } from '../errors.js';
+import type { HttpRequester } from '../http/http-requester.js';
+import type { ExpressionContext } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { SimpleRetrieverDefinition } from '../manifest/types.js';
+import { noPagination, type NextPage, type Paginator } from './paginator.js';
+import { singlePartition, type PartitionRouter } from './partition-router.js';
+import type { RecordSelector, StreamRecord } from './record-selector.js';
+
+/** Requests every page of one partition and slice, and yields each page's records. */
+export class SimpleRetriever {
+  readonly partitionRouter: PartitionRouter;
+  readonly requester: HttpRequester;
+  private readonly selector: RecordSelector;
+  private readonly paginator: Paginator;
+  private readonly where: string;
+
+  constructor(definition: SimpleRetrieverDefinition, path: Path, context: CompileContext) {
+    this.requester = context.build<HttpRequester>(definition.requester, [...path, 'requester']);
+    this.selector = context.build<RecordSelector>(definition.record_selector, [...path, 'record_selector']);
+    this.paginator =
+      definition.paginator.type === 'NoPagination' ? noPagination : context.build<Paginator>(definition.paginator, [...path, 'paginator']);
+    this.partitionRouter = definition.partition_router
+      ? context.build<PartitionRouter>(definition.partition_router, [...path, 'partition_router'])
+      : singlePartition;
+    this.where = context.describe([...path, 'paginator']);
+  }
+
+  /** The first page's request of a partition and slice, as it would be sent (without credentials). */
+  firstRequest(context: ExpressionContext) {
+    const page = this.paginator.start().first();
+    return this.requester.prepare({ ...context, next_page_token: page.token }, page.options);
+  }
+
+  async *pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+    const walk = this.paginator.start();
+    let page: NextPage | null = walk.first();
+    const requested = new Set<string>([pageKey(page)]);
+    let previousBody: string | undefined;
+    let count = 0;
+    while (page) {
+      const pageContext = { ...context, next_page_token: page.token };
+      const result = await this.requester.send(pageContext, page.options);
+      if (!result) return;
+      const records = await this.selector.select(result.body, pageContext);
+      if (records.length > 0 && result.response.body === previousBody) {
+        throw this.loop(`page ${count + 1} is identical to the page before it`);
+      }
+      previousBody = result.response.body;
+      yield records;
+      count += 1;
+      if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;
+      page = await walk.next(result, records, pageContext);
+      if (page) {
+        const key = pageKey(page);
+        if (requested.has(key)) throw this.loop(`the next page token ${key} was already requested`);
+        requested.add(key);
+      }
+    }
+  }
+
+  private loop(detail: string): ConnectorError {
+    return new ConnectorError(
+      `Pagination is going in circles: ${detail}. Check the paginator at ${this.where}: its token or stop condition does not match what the API returns.`,
+      { failureType: 'system_error' },
+    );
+  }
+}
+
+function pageKey(page: NextPage): string {
+  return JSON.stringify(page.token ?? page.options) ?? 'first';
+}

@@ -1,0 +1,27 @@
+import type { ExpressionContext } from '../expressions/template.js';
+import type { CompileContext, Path } from '../manifest/compile-context.js';
+import type { SubstreamPartitionRouterDefinition } from '../manifest/types.js';
+import type { DeclarativeStream } from './declarative-stream.js';
+import type { Partition, PartitionRouter } from './partition-router.js';
+
+/**
+ * One partition per record of a parent stream (e.g. statistics per post). The partition key joins the parent's
+ * own partition key with `partition_field`; expressions also see the whole parent record as
+ * stream_partition.parent_record.
+ */
+export class SubstreamPartitionRouter implements PartitionRouter {
+  private readonly parent: DeclarativeStream;
+
+  constructor(private readonly definition: SubstreamPartitionRouterDefinition, path: Path, context: CompileContext) {
+    this.parent = context.build<DeclarativeStream>(definition.parent_stream, [...path, 'parent_stream']);
+  }
+
+  async *partitions(context: ExpressionContext): AsyncIterable<Partition> {
+    for await (const { record, partition } of this.parent.readAll(context.config)) {
+      const value = record[this.definition.parent_key];
+      if (value === undefined || value === null) continue;
+      const key = { ...partition.key, [this.definition.partition_field]: value };
+      yield { key, context: { ...partition.context, ...key, parent_record: record } };
+    }
+  }
+}
