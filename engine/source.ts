@@ -98,6 +98,10 @@ export class Source {
       await this.status(stream.name, 'COMPLETE');
       return true;
     } catch (caught) {
+      if (this.runtime.signal.aborted) {
+        await this.status(stream.name, 'INCOMPLETE');
+        return false;
+      }
       const error = asConnectorError(caught).withStream(stream.name);
       await this.error(error);
       await this.status(stream.name, 'INCOMPLETE', error.rateLimitResetAt);
