@@ -76,9 +76,9 @@ export class Template {
     try {
       return normalise(await expression.evaluate(context, this.functions));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = (error as { message?: unknown })?.message ?? String(error);
       throw configError(
-        `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${reason}`,
+        `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`,
         { location: describeLocation(this.location), cause: error },
       );
     }

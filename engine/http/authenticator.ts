@@ -4,8 +4,8 @@ import type { ExpressionContext } from '../expressions/template.js';
 export interface Authenticator {
   headers(context: ExpressionContext): Promise<Record<string, string>>;
   /**
-   * Called after the API answered 401. Returns true when fresh credentials were obtained, so the request is
-   * worth one more try.
+   * Called after the API refused `usedHeaders` with a 401. Returns true when other credentials are now available
+   * (renewed here, or already renewed by a concurrent request), so the request is worth another try.
    */
-  refreshAfterUnauthorized?(context: ExpressionContext): Promise<boolean>;
+  refreshAfterUnauthorized?(context: ExpressionContext, usedHeaders: Record<string, string>): Promise<boolean>;
 }

@@ -47,11 +47,10 @@ export class OAuthAuthenticator implements Authenticator {
     return { authorization: `Bearer ${token.value}` };
   }
 
-  async refreshAfterUnauthorized(context: ExpressionContext): Promise<boolean> {
-    const stale = this.token;
+  async refreshAfterUnauthorized(context: ExpressionContext, usedHeaders: Record<string, string>): Promise<boolean> {
     if (this.pending) await this.pending;
-    // Another request may already have replaced the token that was refused.
-    if (this.token === stale) this.token = undefined;
+    // Renew only the token that was refused: a concurrent request may already have replaced it.
+    if (this.token && usedHeaders.authorization === `Bearer ${this.token.value}`) this.token = undefined;
     await this.accessToken(context);
     return true;
   }

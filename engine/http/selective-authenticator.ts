@@ -23,8 +23,8 @@ export class SelectiveAuthenticator implements Authenticator {
     return this.select(context).headers(context);
   }
 
-  async refreshAfterUnauthorized(context: ExpressionContext): Promise<boolean> {
-    return (await this.select(context).refreshAfterUnauthorized?.(context)) ?? false;
+  async refreshAfterUnauthorized(context: ExpressionContext, usedHeaders: Record<string, string>): Promise<boolean> {
+    return (await this.select(context).refreshAfterUnauthorized?.(context, usedHeaders)) ?? false;
   }
 
   private select(context: ExpressionContext): Authenticator {

@@ -41,14 +41,16 @@ class RetryableAttempt extends Error {
  */
 export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
   const { handler, runtime, context } = options;
-  let refreshed = false;
+  let credentialRenewals = 0;
   let failures = 0;
 
   const attempt = async (): Promise<SuccessfulResponse | undefined> => {
-    const outcome = await sendOnce(options);
-    if (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && !refreshed) {
-      refreshed = true;
-      if (await options.authenticator.refreshAfterUnauthorized(context)) {
+    const request = await options.build();
+    const outcome = await sendOnce(request, options);
+    // A refused credential is renewed and the request tried again at once, a bounded number of times.
+    if (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
+      credentialRenewals += 1;
+      if (await options.authenticator.refreshAfterUnauthorized(context, request.headers)) {
         throw new RetryableAttempt({ action: 'RETRY', reason: '401 Unauthorized' }, outcome, true);
       }
     }
@@ -93,9 +95,9 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
   }
 }
 
-async function sendOnce(options: SendOptions): Promise<AttemptOutcome> {
+async function sendOnce(request: HttpRequest, options: SendOptions): Promise<AttemptOutcome> {
   try {
-    return { response: await options.runtime.transport.send(await options.build()) };
+    return { response: await options.runtime.transport.send(request) };
   } catch (error) {
     if (error instanceof NetworkError) return { error };
     throw options.runtime.signal.aborted ? error : new AbortError(error as Error);

@@ -18,10 +18,17 @@ export class CompileContext {
 
   /** Builds the component a declaration's `type:` names (the manifest schema has already vetted the type). */
   build<T>(definition: { type: string }, path: Path): T {
+    const built = this.built.get(definition);
+    if (built !== undefined) return built as T;
     const factory = this.registry[definition.type];
     if (!factory) throw new Error(`No component is registered for type "${definition.type}" at ${this.describe(path)}`);
-    return (factory as (d: unknown, p: Path, c: CompileContext) => T)(definition, path, this);
+    const component = (factory as (d: unknown, p: Path, c: CompileContext) => T)(definition, path, this);
+    this.built.set(definition, component);
+    return component;
   }
+
+  /** Components by declaration: a declaration shared through $ref becomes one shared component. */
+  private readonly built = new WeakMap<object, unknown>();
 
   location(path: Path): SourceLocation {
     const position = positionOf(this.manifest.value, path, this.manifest.positions);

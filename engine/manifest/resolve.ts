@@ -36,6 +36,10 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
     return target;
   };
 
+  // A $ref without overrides resolves to one shared object, so its component is built once and shared
+  // (one authenticator, hence one token cache, for every stream).
+  const shared = new Map<string, unknown>();
+
   const resolve = (node: unknown, path: string, chain: string[]): unknown => {
     if (Array.isArray(node)) {
       const out = node.map((item, index) => resolve(item, childPath(path, index), chain));
@@ -61,8 +65,13 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
         location: where(record, path),
       });
     }
-    const target = resolve(lookup(ref, path, record), path, [...chain, ref]);
     const { $ref: _ignored, ...overrides } = record;
+    if (Object.keys(overrides).length === 0 && shared.has(ref)) return shared.get(ref);
+    const target = resolve(lookup(ref, path, record), path, [...chain, ref]);
+    if (Object.keys(overrides).length === 0) {
+      shared.set(ref, target);
+      return target;
+    }
     const resolvedOverrides = resolve(overrides, path, chain);
     copyPositions(positions, record, resolvedOverrides as object);
     return mergeDeep(target, resolvedOverrides, positions);

@@ -1,0 +1,257 @@
+// Shared fixtures of the unit tests: a runtime with a fake clock, a loopback HTTP server each test controls,
+// and small helpers to compile manifests. Not a test file itself.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../engine/clock.js';
+import { ConnectorError } from '../../engine/errors.js';
+import { createGotTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/http/transport.js';
+import { compileManifest, type Connector } from '../../engine/manifest/compile.js';
+import type { LogLevel, Runtime } from '../../engine/runtime.js';
+import { createLimiter } from '../../engine/concurrency.js';
+import type { DeclarativeStream } from '../../engine/streams/declarative-stream.js';
+import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+
+/** dist/tests/unit/support.js -> the project root (where manifest.yaml and schemas/ live). */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REAL_MANIFEST_PATH = fileURLToPath(new URL('../../../manifest.yaml', import.meta.url));
+
+export interface TestRuntime {
+  runtime: Runtime;
+  clock: FakeClock;
+  logs: { level: LogLevel; message: string }[];
+  secrets: string[];
+  configUpdates: Record<string, unknown>[];
+  abort: AbortController;
+}
+
+/** A runtime whose clock is fake, whose logs and secrets are collected, and whose transport is given (or got). */
+export function testRuntime(options: { clock?: FakeClock; transport?: HttpTransport; config?: Record<string, unknown> } = {}): TestRuntime {
+  const clock = options.clock ?? new FakeClock(TEST_NOW);
+  const logs: TestRuntime['logs'] = [];
+  const secrets: string[] = [];
+  const configUpdates: Record<string, unknown>[] = [];
+  const abort = new AbortController();
+  let config = options.config ?? {};
+  const runtime: Runtime = {
+    clock: clock as Clock,
+    transport: options.transport ?? createGotTransport('unit-tests'),
+    logger: { log: (level, message) => void logs.push({ level, message }) },
+    signal: abort.signal,
+    addSecret: (value) => void secrets.push(value),
+    onConfigUpdate: (update) => {
+      config = update(config);
+      configUpdates.push(config);
+    },
+  };
+  return { runtime, clock, logs, secrets, configUpdates, abort };
+}
+
+/** A transport that refuses to send: proves nothing went on the wire. */
+export function countingTransport(): HttpTransport & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      requests.push(request);
+      throw new Error('no request was expected');
+    },
+  };
+}
+
+export interface SeenRequest {
+  method: string;
+  /** Path and query as received, undecoded. */
+  url: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** Objects are sent as JSON; strings as they are. */
+  body?: unknown;
+  /** Destroy the socket instead of answering (ECONNRESET on the client). */
+  reset?: boolean;
+}
+
+export interface TestServer {
+  url: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/** A loopback server on a free port; `handler` answers each request (index counts from 0). */
+export async function startServer(handler: (request: SeenRequest, index: number) => Reply | Promise<Reply>): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = req.url ?? '/';
+      const parsed = new URL(url, 'http://localhost');
+      const seen: SeenRequest = {
+        method: req.method ?? 'GET',
+        url,
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      const index = requests.length;
+      requests.push(seen);
+      Promise.resolve(handler(seen, index))
+        .then((reply) => {
+          if (reply.reset) {
+            req.socket.destroy();
+            return;
+          }
+          const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+          res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+          res.end(body);
+        })
+        .catch((error: unknown) => {
+          res.writeHead(599, { 'content-type': 'text/plain' });
+          res.end(`test handler failed: ${String(error)}`);
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Compiles manifest text as the CLI would, with schemas resolved from the project root. */
+export function compile(text: string, runtime: Runtime = testRuntime().runtime): Connector {
+  return compileManifest(text, 'manifest.yaml', PROJECT_ROOT, runtime);
+}
+
+/** Runs `fn` and returns what it threw (fails the test when it does not throw). */
+export function thrown(fn: () => unknown): ConnectorError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConnectorError) return error;
+    throw new Error(`expected a ConnectorError, got ${String(error)}`);
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
+/** Awaits `promise` and returns its rejection (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ConnectorError) return error;
+    throw new Error(`expected a ConnectorError, got ${error instanceof Error ? error.stack : String(error)}`);
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+/** The 1-based line of the first line of `text` that contains `needle`. */
+export function lineOf(text: string, needle: string, occurrence = 1): number {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let index = 0; index < lines.length; index += 1) {
+    if (lines[index].includes(needle)) {
+      seen += 1;
+      if (seen === occurrence) return index + 1;
+    }
+  }
+  throw new Error(`"${needle}" not found in the text`);
+}
+
+/** The 1-based column where `needle` starts on its line. */
+export function columnOf(text: string, needle: string, occurrence = 1): number {
+  const line = text.split('\n')[lineOf(text, needle, occurrence) - 1];
+  return line.indexOf(needle) + 1;
+}
+
+export interface ReadResult {
+  records: Record<string, unknown>[];
+  checkpoints: Record<string, unknown>[];
+  /** Records and checkpoints in the order the stream produced them. */
+  events: ({ record: Record<string, unknown> } | { checkpoint: Record<string, unknown> })[];
+}
+
+/** Reads a stream to its end, collecting what reaches the sink. */
+export async function readStream(
+  stream: DeclarativeStream,
+  config: Record<string, unknown>,
+  options: { state?: unknown; incremental?: boolean; result?: ReadResult } = {},
+): Promise<ReadResult> {
+  const result: ReadResult = options.result ?? { records: [], checkpoints: [], events: [] };
+  await stream.read({
+    config,
+    state: options.state,
+    incremental: options.incremental ?? false,
+    limiter: createLimiter(1),
+    sink: {
+      record: async (record) => {
+        result.records.push(record);
+        result.events.push({ record });
+      },
+      checkpoint: async (state) => {
+        result.checkpoints.push(state);
+        result.events.push({ checkpoint: state });
+      },
+    },
+  });
+  return result;
+}
+
+/** Indents every line of a YAML block by `spaces`. */
+export function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((line) => (line.trim() ? pad + line : line))
+    .join('\n');
+}
+
+/**
+ * A small valid manifest with one stream `items` reading `{{ config.base }}/items` (records under `elements`).
+ * `paginator` and `extraRequester`/`extraStream` are YAML blocks written at the right depth.
+ */
+export function oneStreamManifest(options: { paginator?: string; requester?: string; stream?: string; retriever?: string } = {}): string {
+  return [
+    'version: "1.0"',
+    'streams:',
+    '  - type: DeclarativeStream',
+    '    name: items',
+    '    primary_key: [id]',
+    '    schema_file: schemas/posts.json',
+    ...(options.stream ? [indent(options.stream, 4)] : []),
+    '    retriever:',
+    '      type: SimpleRetriever',
+    ...(options.retriever ? [indent(options.retriever, 6)] : []),
+    '      requester:',
+    '        type: HttpRequester',
+    '        url_base: "{{ config.base }}"',
+    '        path: /items',
+    '        authenticator: { type: NoAuth }',
+    '        error_handler: { type: ErrorHandler, max_attempts: 1 }',
+    ...(options.requester ? [indent(options.requester, 8)] : []),
+    '      record_selector: { type: RecordSelector, field_path: [elements] }',
+    ...(options.paginator ? ['      paginator:', indent(options.paginator, 8)] : []),
+    'check:',
+    '  type: CheckStream',
+    '  stream_names: [items]',
+    'spec:',
+    '  type: Spec',
+    '  connection_specification:',
+    '    type: object',
+    '',
+  ].join('\n');
+}
