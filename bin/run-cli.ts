@@ -9,6 +9,8 @@ import { ProtocolOutput, type OutputStream } from '../engine/protocol/output.js'
 import { Redactor } from '../engine/protocol/redactor.js';
 import type { Runtime } from '../engine/runtime.js';
 import { Source } from '../engine/source.js';
+import { formatPlan, planRead } from '../engine/read-plan.js';
+import { basename } from 'node:path';
 
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
 const USER_AGENT = 'manifest-connector/0.1 (+declarative Airbyte source engine)';
@@ -26,6 +28,8 @@ const USAGE = `Usage:
   linkedin-pages-source check    --config CONFIG.json [--manifest PATH]
   linkedin-pages-source discover --config CONFIG.json [--manifest PATH]
   linkedin-pages-source read     --config CONFIG.json --catalog CATALOG.json [--state STATE.json] [--manifest PATH]
+  linkedin-pages-source validate --config CONFIG.json [--state STATE.json] [--streams a,b] [--json] [--manifest PATH]
+      checks a manifest and prints the requests a read would make, without sending any
 `;
 
 /** Runs one CLI command to completion and returns the process exit code. */
@@ -76,6 +80,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'discover':
         await source.discover(rawConfig ?? readJsonFile(options.config!, '--config'));
         return 0;
+      case 'validate': {
+        const state = options.state ? readJsonFile(options.state, '--state') : undefined;
+        const streams = options.streams?.split(',').map((name) => name.trim()).filter(Boolean);
+        const plans = await planRead(connector, rawConfig ?? readJsonFile(options.config!, '--config'), state, streams, redactor);
+        io.stdout.write(options.json ? `${plans.map((plan) => JSON.stringify(plan)).join('\n')}\n` : formatPlan(plans, basename(options.manifest ?? DEFAULT_MANIFEST)));
+        return 0;
+      }
       case 'read': {
         const catalog = readJsonFile(options.catalog!, '--catalog');
         const state = options.state ? readJsonFile(options.state, '--state') : undefined;
@@ -87,6 +98,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (caught) {
     if (runtime.signal.aborted) return cancelled(runtime, output);
     const error = asConnectorError(caught);
+    if (command === 'validate') {
+      io.stderr.write(`${redactor.redact(error.message)}\n`);
+      return 1;
+    }
     await reportError(error, output, clock);
     return 1;
   } finally {
@@ -126,13 +141,15 @@ function parseCommand(argv: string[]) {
       config: { type: 'string' },
       catalog: { type: 'string' },
       state: { type: 'string' },
+      streams: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
   const command = positionals[0];
-  if (positionals.length !== 1 || !['spec', 'check', 'discover', 'read'].includes(command)) {
+  if (positionals.length !== 1 || !['spec', 'check', 'discover', 'read', 'validate'].includes(command)) {
     throw new Error(command ? `Unknown command "${positionals.join(' ')}".` : 'No command given.');
   }
   if (command !== 'spec' && !values.config) throw new Error(`${command} needs --config CONFIG.json.`);
   if (command === 'read' && !values.catalog) throw new Error('read needs --catalog CATALOG.json.');
-  return { command: command as 'spec' | 'check' | 'discover' | 'read', options: values };
+  return { command: command as 'spec' | 'check' | 'discover' | 'read' | 'validate', options: values };
 }

@@ -108,17 +108,21 @@ export class DeclarativeStream {
     return records;
   }
 
-  /** The first request of every partition and slice a read would make from `state`. */
+  /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
     const base: ExpressionContext = { config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
     const window = this.cursor ? await this.cursor.window(base) : undefined;
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
+    for await (const partition of this.plannedPartitions(config)) {
       for (const slice of this.slicesOf(window, state?.get(partition.key))) {
         const context = this.context(base, partition, slice);
         yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
       }
     }
+  }
+
+  plannedPartitions(config: Record<string, unknown>): AsyncIterable<Partition> {
+    return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
   private async readPartition(

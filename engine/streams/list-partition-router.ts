@@ -30,4 +30,8 @@ export class ListPartitionRouter implements PartitionRouter {
       yield { key, context: key };
     }
   }
+
+  plannedPartitions(context: ExpressionContext): AsyncIterable<Partition> {
+    return this.partitions(context);
+  }
 }

@@ -8,11 +8,16 @@ export interface Partition {
 
 export interface PartitionRouter {
   partitions(context: ExpressionContext): AsyncIterable<Partition>;
+  /** Partitions known without any request; routers that need one give placeholders. For planning reads. */
+  plannedPartitions(context: ExpressionContext): AsyncIterable<Partition>;
 }
 
 /** The one partition of a stream that declares no router. */
 export const singlePartition: PartitionRouter = {
   async *partitions() {
     yield { key: {}, context: {} };
+  },
+  plannedPartitions() {
+    return singlePartition.partitions({ config: {} });
   },
 };

@@ -24,4 +24,12 @@ export class SubstreamPartitionRouter implements PartitionRouter {
       yield { key, context: { ...partition.context, ...key, parent_record: record } };
     }
   }
+
+  /** Without reading the parent: one placeholder partition per parent partition, e.g. `{post_id: "<posts.id>"}`. */
+  async *plannedPartitions(context: ExpressionContext): AsyncIterable<Partition> {
+    for await (const partition of this.parent.plannedPartitions(context.config)) {
+      const key = { ...partition.key, [this.definition.partition_field]: `<${this.parent.name}.${this.definition.parent_key}>` };
+      yield { key, context: { ...partition.context, ...key, parent_record: {} } };
+    }
+  }
 }
