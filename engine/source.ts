@@ -4,8 +4,7 @@ import type { Connector } from './manifest/compile.js';
 import type { Runtime } from './runtime.js';
 import type { DeclarativeStream } from './streams/declarative-stream.js';
 import { RecordValidator } from './streams/record-validator.js';
-import type { CatalogStream, StreamStatus, Trace } from './protocol/messages.js';
-import type { ProtocolOutput } from './protocol/output.js';
+import type { CatalogStream, MessageWriter, StreamStatus, Trace } from './protocol/messages.js';
 import { validateConfig } from './protocol/connector-config.js';
 import { parseConfiguredCatalog, type ConfiguredStream } from './protocol/configured-catalog.js';
 import { parseInputState } from './protocol/input-state.js';
@@ -15,7 +14,7 @@ export class Source {
   constructor(
     private readonly connector: Connector,
     private readonly runtime: Runtime,
-    private readonly output: ProtocolOutput,
+    private readonly output: MessageWriter,
   ) {}
 
   async spec(): Promise<void> {

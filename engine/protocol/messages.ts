@@ -51,3 +51,9 @@ export type Trace =
         reasons?: { type: 'RATE_LIMITED'; rate_limited: { quota_reset?: number } }[];
       };
     };
+
+/** Where protocol messages go: stdout for the Airbyte commands, a local destination for `sync`. */
+export interface MessageWriter {
+  emit(message: AirbyteMessage): Promise<void>;
+  flush(): Promise<void>;
+}

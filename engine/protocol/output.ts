@@ -1,4 +1,4 @@
-import type { AirbyteMessage } from './messages.js';
+import type { AirbyteMessage, MessageWriter } from './messages.js';
 import type { Redactor } from './redactor.js';
 
 /** The minimal stream the output writes to (process.stdout in the CLI). */
@@ -14,7 +14,7 @@ const FLUSH_BYTES = 64 * 1024;
  * every other message flushes, so a STATE is never held back behind its records. Everything but RECORD and
  * CONTROL (which must carry the config) is redacted. A closed pipe (EPIPE) ends output quietly.
  */
-export class ProtocolOutput {
+export class ProtocolOutput implements MessageWriter {
   private buffer = '';
   private closed = false;
   private draining?: Promise<void>;

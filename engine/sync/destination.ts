@@ -1,0 +1,11 @@
+import type { DeclarativeStream } from '../streams/declarative-stream.js';
+
+/** A local place records land in, with the state that says how far they go. */
+export interface Destination {
+  /** Prepares storage for these streams and returns the saved state (protocol array form) to resume from. */
+  open(streams: DeclarativeStream[]): unknown[];
+  record(stream: string, data: Record<string, unknown>, emittedAt: number): void;
+  /** Makes every record of `stream` so far durable, then saves `state` (a STATE message's `state`). */
+  checkpoint(stream: string, state: Record<string, unknown>): void;
+  close(): void;
+}

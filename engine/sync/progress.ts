@@ -1,0 +1,106 @@
+import type { Redactor } from '../protocol/redactor.js';
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+interface StreamProgress {
+  name: string;
+  status: string;
+  records: number;
+  checkpoints: number;
+  slices: number;
+}
+
+/**
+ * Progress of a local sync on stderr: a live table when stderr is a terminal, plain lines otherwise (cron, logs).
+ * Everything printed goes through the redactor.
+ */
+export class SyncProgress {
+  private readonly streams = new Map<string, StreamProgress>();
+  private requests = 0;
+  private retries = 0;
+  private drawnLines = 0;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly out: ProgressStream,
+    private readonly redactor: Redactor,
+    private readonly now: () => number,
+    private readonly startedAt = now(),
+  ) {}
+
+  plan(stream: string, slices: number): void {
+    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, checkpoints: 0, slices });
+  }
+
+  request(): void {
+    this.requests += 1;
+    this.redraw();
+  }
+
+  record(stream: string): void {
+    this.streams.get(stream)!.records += 1;
+    this.redraw();
+  }
+
+  checkpoint(stream: string): void {
+    const progress = this.streams.get(stream)!;
+    progress.checkpoints = Math.min(progress.checkpoints + 1, progress.slices);
+    this.redraw();
+  }
+
+  status(stream: string, status: string): void {
+    const progress = this.streams.get(stream);
+    if (!progress) return;
+    progress.status = status.toLowerCase();
+    if (!this.out.isTTY && status !== 'RUNNING') this.line(`${stream}: ${progress.status}${status === 'STARTED' ? '' : ` (${progress.records} records)`}`);
+    this.redraw(true);
+  }
+
+  log(level: string, message: string): void {
+    if (message.startsWith('Caught retryable error')) this.retries += 1;
+    if (level === 'DEBUG') return;
+    this.line(`${level} ${message}`);
+  }
+
+  /** The closing summary: records per stream, requests, retries and time. */
+  summary(): void {
+    this.redraw(true);
+    const seconds = ((this.now() - this.startedAt) / 1000).toFixed(1);
+    const width = Math.max(...[...this.streams.keys()].map((name) => name.length), 6);
+    const rows = [...this.streams.values()].map((s) => `  ${s.name.padEnd(width)}  ${String(s.records).padStart(8)}  ${s.status}`);
+    this.out.write(
+      this.redactor.redact(
+        [`Sync finished in ${seconds} s: ${this.requests} requests, ${this.retries} retries.`, `  ${'stream'.padEnd(width)}   records  status`, ...rows].join('\n') + '\n',
+      ),
+    );
+  }
+
+  private line(text: string): void {
+    this.clear();
+    this.out.write(`${this.redactor.redact(text)}\n`);
+    this.redraw(true);
+  }
+
+  private clear(): void {
+    if (this.out.isTTY && this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A\x1b[0J`);
+    this.drawnLines = 0;
+  }
+
+  /** Repaints the live table on a terminal, at most ten times a second. */
+  private redraw(force = false): void {
+    if (!this.out.isTTY) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.clear();
+    const lines = [...this.streams.values()].map(
+      (s) => `${s.name.padEnd(34)} ${s.status.padEnd(10)} slices ${s.checkpoints}/${s.slices}  records ${s.records}`,
+    );
+    lines.push(`requests ${this.requests}  retries ${this.retries}`);
+    this.out.write(`${lines.join('\n')}\n`);
+    this.drawnLines = lines.length;
+  }
+}
