@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { childPath, type SourceLocation } from '../manifest/source-location.js';
+import type { SourceLocation } from '../manifest/source-location.js';
 import { Template, type ExpressionContext } from './template.js';
 
 /** A manifest value of any shape whose strings are templates, compiled once; constants cost nothing to evaluate. */
@@ -7,19 +7,26 @@ export interface CompiledValue {
   evaluate(context: ExpressionContext): Promise<unknown>;
 }
 
-export function compileValue(value: unknown, location: SourceLocation, clock: Clock): CompiledValue {
+/**
+ * Compiles every string of `value`. `locate` gives the manifest location of a path below the value, so an error in
+ * a nested string points at its own line.
+ */
+export function compileValue(
+  value: unknown,
+  locate: (path: (string | number)[]) => SourceLocation,
+  clock: Clock,
+  path: (string | number)[] = [],
+): CompiledValue {
   if (typeof value === 'string') {
-    const template = Template.compile(value, location, clock);
+    const template = Template.compile(value, locate(path), clock);
     return template.isConstant ? constant(value) : template;
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileValue(item, { ...location, path: childPath(location.path, index) }, clock));
+    const items = value.map((item, index) => compileValue(item, locate, clock, [...path, index]));
     return { evaluate: async (context) => Promise.all(items.map((item) => item.evaluate(context))) };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(
-      ([key, inner]) => [key, compileValue(inner, { ...location, path: childPath(location.path, key) }, clock)] as const,
-    );
+    const entries = Object.entries(value).map(([key, inner]) => [key, compileValue(inner, locate, clock, [...path, key])] as const);
     return {
       evaluate: async (context) => {
         const out: Record<string, unknown> = {};

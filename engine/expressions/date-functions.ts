@@ -39,7 +39,12 @@ export function parseDate(text: string): number {
   }
   const isoText = text.length === 10 ? `${text}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   const ms = Date.parse(isoText.replace(' ', 'T'));
-  if (Number.isNaN(ms)) throw new Error(`"${text}" is not a valid date`);
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  // Date.parse rolls impossible days over (Feb 30 becomes Mar 2): refuse them instead.
+  if (Number.isNaN(ms) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    throw new Error(`"${text}" is not a valid date`);
+  }
   return ms;
 }
 

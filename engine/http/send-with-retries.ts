@@ -28,8 +28,6 @@ class RetryableAttempt extends Error {
   constructor(
     readonly verdict: Verdict,
     readonly outcome: AttemptOutcome,
-    /** A retry after fresh credentials: immediate, and not counted against max_attempts. */
-    readonly afterRefresh = false,
   ) {
     super(verdict.reason);
   }
@@ -45,14 +43,15 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
   let failures = 0;
 
   const attempt = async (): Promise<SuccessfulResponse | undefined> => {
-    const request = await options.build();
-    const outcome = await sendOnce(request, options);
-    // A refused credential is renewed and the request tried again at once, a bounded number of times.
-    if (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
+    let request = await options.build();
+    let outcome = await sendOnce(request, options);
+    // A refused credential is renewed and the request sent again at once, within the same attempt, a bounded
+    // number of times per request.
+    while (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
       credentialRenewals += 1;
-      if (await options.authenticator.refreshAfterUnauthorized(context, request.headers)) {
-        throw new RetryableAttempt({ action: 'RETRY', reason: '401 Unauthorized' }, outcome, true);
-      }
+      if (!(await options.authenticator.refreshAfterUnauthorized(context, request.headers))) break;
+      request = await options.build();
+      outcome = await sendOnce(request, options);
     }
     let verdict = await handler.judge(outcome, context);
     if (verdict.action === 'SUCCESS' && outcome.response) {
@@ -76,10 +75,9 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
       retries: handler.maxAttempts - 1,
       minTimeout: 0,
       signal: runtime.signal,
-      shouldConsumeRetry: ({ error }) => !(error instanceof RetryableAttempt && error.afterRefresh),
       shouldRetry: ({ error }) => error instanceof RetryableAttempt,
       onFailedAttempt: async ({ error, retriesLeft }) => {
-        if (!(error instanceof RetryableAttempt) || error.afterRefresh || retriesLeft <= 0) return;
+        if (!(error instanceof RetryableAttempt) || retriesLeft <= 0) return;
         failures += 1;
         const waitMs = handler.waitMs(failures, error.outcome.response);
         runtime.logger.log(

@@ -49,7 +49,7 @@ export class CompileContext {
   }
 
   value(value: unknown, path: Path): CompiledValue {
-    return compileValue(value, this.location(path), this.runtime.clock);
+    return compileValue(value, (inner) => this.location([...path, ...inner]), this.runtime.clock);
   }
 
   optionalTemplate(text: string | undefined, path: Path): Template | undefined {

@@ -26,8 +26,8 @@ export function loadManifestText(text: string, file: string): LoadedManifest {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
-      const at = error.linePos?.[0];
-      const where = at ? `${file}:${at.line}:${at.col}` : file;
+      const at = lineCounter.linePos(error.pos[0]);
+      const where = `${file}:${at.line}:${at.col}`;
       return `${where}: ${error.message.split('\n')[0]}`;
     });
     throw configError(`The manifest is not valid YAML:\n  ${problems.join('\n  ')}`, { location: file });

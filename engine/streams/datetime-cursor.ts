@@ -56,6 +56,9 @@ export class DatetimeCursor {
     const granularity = granularityText === 'P1D' ? 'day' : 'month';
     const step = this.duration(await this.step.evaluate(context), 'step');
     if (step.months === 0 && step.ms < DAY_MS) throw configError(`step at ${this.where} must be at least one day, got ${step.text}.`);
+    if (granularity === 'month' && (step.months === 0 || step.ms !== 0)) {
+      throw configError(`step at ${this.where} is ${step.text}, but windows are whole months (granularity P1M): use whole months, e.g. P1M or P12M.`);
+    }
     return {
       start: alignUp(this.date(await this.start.evaluate(context), 'start_datetime'), granularity),
       end: alignDown(this.date(await this.end.evaluate(context), 'end_datetime'), granularity),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asConnectorError, configError } from '../errors.js';
-import type { Limiter } from '../concurrency.js';
+import { createLimiter, type Limiter } from '../concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DeclarativeStreamDefinition } from '../manifest/types.js';
@@ -67,9 +67,11 @@ export class DeclarativeStream {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const window = this.cursor ? await this.cursor.window(base) : undefined;
+    // One window at a time reaches the sink, whole and followed by its checkpoint.
+    const emission = createLimiter(1);
     const tasks: Promise<void>[] = [];
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      tasks.push(options.limiter.run(() => this.readPartition(partition, base, options.sink, state, window)));
+      tasks.push(options.limiter.run(() => this.readPartition(partition, base, options.sink, state, window, emission)));
     }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) throw asConnectorError(failures[0].reason).withStream(this.name);
@@ -131,18 +133,27 @@ export class DeclarativeStream {
     sink: StreamSink,
     state: StreamState | undefined,
     window: DateWindow | undefined,
+    emission: Limiter,
   ): Promise<void> {
     for (const slice of this.slicesOf(window, state?.get(partition.key))) {
       const context = this.context(base, partition, slice, state?.get(partition.key));
+      // A checkpoint covers every record emitted before it. Partitions run concurrently and each checkpoints after
+      // its own windows, so a window's records are held until the window is complete and then emitted together
+      // with its checkpoint: no state ever follows records of another partition's unfinished window.
+      const windowRecords: StreamRecord[] = [];
       for await (const page of this.retriever.pages(context)) {
         for (const record of page) {
           await this.transform(record, context);
-          await sink.record(record);
+          if (state && slice) windowRecords.push(record);
+          else await sink.record(record);
         }
       }
       if (state && slice) {
-        state.set(partition.key, slice.end);
-        await sink.checkpoint(state.snapshot());
+        await emission.run(async () => {
+          for (const record of windowRecords) await sink.record(record);
+          state.set(partition.key, slice.end);
+          await sink.checkpoint(state.snapshot());
+        });
       }
     }
   }

@@ -36,12 +36,12 @@ export class StreamState {
   }
 
   get(partition: Record<string, unknown>): number | undefined {
-    return this.cursors.get(JSON.stringify(partition))?.cursor ?? this.fallback;
+    return this.cursors.get(partitionKey(partition))?.cursor ?? this.fallback;
   }
 
   /** Moves a partition's cursor forward (never back). */
   set(partition: Record<string, unknown>, cursor: number): void {
-    const key = JSON.stringify(partition);
+    const key = partitionKey(partition);
     const current = this.cursors.get(key)?.cursor ?? this.fallback;
     if (current === undefined || cursor > current) this.cursors.set(key, { partition, cursor });
   }
@@ -68,4 +68,9 @@ export class StreamState {
       { stream: this.stream },
     );
   }
+}
+
+/** The same partition whatever the order of its keys (a store may reorder them). */
+function partitionKey(partition: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(partition).sort().map((key) => [key, partition[key]]));
 }

@@ -1,3 +1,4 @@
+import { childPath } from '../../../engine/manifest/source-location.js';
 import { describe, it, expect } from '@jest/globals';
 import { Template, type ExpressionContext } from '../../../engine/expressions/template.js';
 import { compileValue } from '../../../engine/expressions/compiled-value.js';
@@ -187,24 +188,26 @@ describe('Template: variables', () => {
 });
 
 describe('compileValue', () => {
+  // Locations below the value: the same line here, the path extended.
+  const locate = (path: (string | number)[]) => ({ ...AT, path: path.reduce<string>((out, key) => childPath(out, key), AT.path) });
   it('keeps the shape of objects and arrays, evaluating strings inside', async () => {
     const value = compileValue(
       { q: 'fixed', n: '{{ config.n }}', nested: { list: ['{{ config.n * 2 }}', 'x{{ config.n }}'] }, constant: 5, flag: true },
-      AT,
+      locate,
       clock,
     );
     expect(await value.evaluate({ config: { n: 3 } })).toEqual({ q: 'fixed', n: 3, nested: { list: [6, 'x3'] }, constant: 5, flag: true });
   });
 
   it('drops keys whose expression is undefined', async () => {
-    const value = compileValue({ a: '{{ config.missing }}', b: 1 }, AT, clock);
+    const value = compileValue({ a: '{{ config.missing }}', b: 1 }, locate, clock);
     const out = (await value.evaluate({ config: {} })) as Record<string, unknown>;
     expect(out).toEqual({ b: 1 });
     expect('a' in out).toBe(false);
   });
 
   it('reports a broken expression with the path of the nested key', () => {
-    const error = thrown(() => compileValue({ outer: { inner: ['ok', '{{ ( }}'] } }, AT, clock));
+    const error = thrown(() => compileValue({ outer: { inner: ['ok', '{{ ( }}'] } }, locate, clock));
     expect(error.message).toContain('at streams[0].retriever.requester.path.outer.inner[1] (manifest.yaml:12:15)');
   });
 });

@@ -270,12 +270,7 @@ describe('401 with a refreshable authenticator', () => {
     expect(run.clock.sleeps).toEqual([5000, 10000]);
   });
 
-  // BUG: with max_attempts: 1 (or when the 401 comes on the last allowed attempt) the renewed credentials are
-  // never tried: p-retry checks `retriesLeft <= 0` before `shouldConsumeRetry`, so the afterRefresh attempt
-  // ends the loop and the user gets a transient error "GET /x still failed after 1 attempts: 401 Unauthorized.
-  // This is usually temporary; try again later." although the token was renewed. Repro: an ErrorHandler with
-  // max_attempts 1, an authenticator whose refreshAfterUnauthorized resolves true, a server answering 401 then 200.
-  it.skip('with max_attempts 1 a renewed credential is still tried', async () => {
+  it('with max_attempts 1 a renewed credential is still tried', async () => {
     const { authenticator, calls } = refreshing(true);
     const run = await send({ replies: [status(401), ok()], handler: { max_attempts: 1 }, authenticator });
     expect((await run.promise)?.body).toEqual({ elements: [1] });

@@ -56,19 +56,13 @@ describe('broken manifests fail at load, before any request, saying where and wh
     expect(error.message).toContain('Flow sequence in block collection must be sufficiently indented and end with a ]');
   });
 
-  // BUG: YAML syntax errors carry no line:column. load.ts parses with `prettyErrors: false`, so the yaml
-  // library never sets `error.linePos` and the message is just "manifest.yaml: <reason>". Repro:
-  //   compileManifest('version: "1.0"\nstreams: [a\nspec: 1\n', 'manifest.yaml', root, runtime)
-  //   -> "The manifest is not valid YAML:\n  manifest.yaml: Flow sequence in block collection ..."
-  // Using lineCounter.linePos(error.pos[0]) would give the position.
-  it.skip('YAML syntax error: names file:line:column', () => {
+  it('YAML syntax error: names file:line:column', () => {
     const text = broken(['    name: items', '    name: [items']);
     const { error } = failure(text);
     expect(error.message).toMatch(/manifest\.yaml:\d+:\d+: Flow sequence/);
   });
 
-  // BUG: same cause as above: a duplicate key is reported without its line.
-  it.skip('duplicate YAML key: names file:line:column', () => {
+  it('duplicate YAML key: names file:line:column', () => {
     const text = broken(['        path: /items\n', '        path: /items\n        path: /other\n']);
     const { error } = failure(text);
     expect(error.message).toContain('Map keys must be unique');
@@ -201,11 +195,7 @@ describe('broken manifests fail at load, before any request, saying where and wh
     expect(error.message).toContain('Invalid expression "{{ config.( }}" at streams[0].retriever.requester.request_parameters.a.b');
   });
 
-  // BUG: a broken expression nested inside an object value (request_parameters, request_body_json, AddFields
-  // values, ListPartitionRouter values) is reported with the line of the enclosing field, not its own:
-  // compileValue() copies the parent's SourceLocation and only extends the path. Here the message says
-  // manifest.yaml:13:9 (the `request_parameters:` key) instead of 15:13 (the `b:` line).
-  it.skip('broken expression deep inside request_parameters points at its own line', () => {
+  it('broken expression deep inside request_parameters points at its own line', () => {
     const text = broken(['        path: /items\n', '        path: /items\n        request_parameters:\n          a:\n            b: "{{ config.( }}"\n']);
     const { error } = failure(text);
     expect(error.message).toContain(`(${at(text, 'b: "{{')})`);
@@ -311,10 +301,7 @@ describe('the real manifest, broken by hand', () => {
     expect(error.message).toContain(`at streams[0].retriever.requester.path (manifest.yaml:${line}:9)`);
   });
 
-  // BUG: same cause as "deep inside request_parameters": breaking `start: "{{ stream_slice.start_time }}"` in
-  // definitions.time_bound_parameters (line 142) is reported at manifest.yaml:212:9, the stream's
-  // `request_parameters: { $ref: ... }` line, where the user finds no expression at all.
-  it.skip('a broken expression inside shared request parameters points at its own line', () => {
+  it('a broken expression inside shared request parameters points at its own line', () => {
     const text = breakReal('start: "{{ stream_slice.start_time }}"', 'start: "{{ stream_slice.start_time ( }}"');
     const { error } = failure(text);
     expect(error.message).toContain(
@@ -383,8 +370,7 @@ describe('through the CLI', () => {
     expect(result.messages[0].trace.error.failure_type).toBe('config_error');
   });
 
-  // BUG: see "YAML syntax error: names file:line:column" above; through the CLI the TRACE has no line either.
-  it.skip('a YAML syntax error through the CLI carries a line number', async () => {
+  it('a YAML syntax error through the CLI carries a line number', async () => {
     const text = readFileSync(REAL_MANIFEST_PATH, 'utf8').replace('  stream_names: [organization_lookup]', '  stream_names: [organization_lookup');
     const result = await runInProcess(['spec', '--manifest', manifestFile(text)], { transport: countingTransport() });
     expect(result.code).toBe(1);
