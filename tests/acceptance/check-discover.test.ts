@@ -2,7 +2,7 @@
 // discover (one CATALOG of unique, valid draft-07 schemas whose cursor and key fields exist and are scalars).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createAjv } from '../../engine/json-schema.js';
-import { accessTokenConfig, runChild, traces, writeFiles, type RunResult } from '../helpers/connector-run.js';
+import { accessTokenConfig, activeApiVersion, runChild, traces, writeFiles, type RunResult } from '../helpers/connector-run.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 import { expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../e2e/support.js';
 
@@ -10,7 +10,7 @@ const TOKEN = 'acceptance-check-token-5d1e';
 let sim: Simulator;
 
 const config = (extra: Record<string, unknown> = {}) => ({
-  ...accessTokenConfig(sim.apiBaseUrl, extra),
+  ...accessTokenConfig(sim.apiBaseUrl, { api_version: activeApiVersion(), ...extra }),
   credentials: { auth_method: 'access_token', access_token: TOKEN },
 });
 

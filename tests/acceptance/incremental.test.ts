@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import {
   accessTokenConfig,
+  activeApiVersion,
   catalogFor,
   finalState,
   records,
@@ -50,7 +51,7 @@ function statisticsRequestsSince(index: number) {
 beforeAll(async () => {
   sim = await startSimulator({ organizations: [ORG], accessTokens: [TOKEN] });
   files = writeFiles({
-    'config.json': { ...accessTokenConfig(sim.apiBaseUrl), credentials: { auth_method: 'access_token', access_token: TOKEN } },
+    'config.json': { ...accessTokenConfig(sim.apiBaseUrl, { api_version: activeApiVersion() }), credentials: { auth_method: 'access_token', access_token: TOKEN } },
     'catalog.json': catalogFor(TIME_BOUND),
   });
 });

@@ -5,6 +5,7 @@ import { createAjv } from '../../engine/json-schema.js';
 import {
   ALL_STREAMS,
   accessTokenConfig,
+  activeApiVersion,
   catalogFor,
   records,
   runChild,
@@ -31,7 +32,7 @@ const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bou
 let sim: Simulator;
 
 const config = (orgIds: number[]) => ({
-  ...accessTokenConfig(sim.apiBaseUrl, { org_id: orgIds.join(', ') }),
+  ...accessTokenConfig(sim.apiBaseUrl, { org_id: orgIds.join(', '), api_version: activeApiVersion() }),
   credentials: { auth_method: 'access_token', access_token: TOKEN },
 });
 

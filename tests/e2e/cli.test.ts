@@ -9,6 +9,7 @@ import {
   ALL_STREAMS,
   PROJECT_ROOT,
   accessTokenConfig,
+  activeApiVersion,
   catalogFor,
   records,
   runChild,
@@ -47,7 +48,7 @@ const TIME_BOUND_STREAMS = ['follower_statistics_time_bound', 'share_statistics_
 let sim: Simulator;
 
 function config(extra: Record<string, unknown> = {}, token = GOOD_TOKEN): Record<string, unknown> {
-  return { ...accessTokenConfig(sim.apiBaseUrl, extra), credentials: { auth_method: 'access_token', access_token: token } };
+  return { ...accessTokenConfig(sim.apiBaseUrl, { api_version: activeApiVersion(), ...extra }), credentials: { auth_method: 'access_token', access_token: token } };
 }
 
 /** Runs the built CLI; whatever it prints must never contain a secret. */

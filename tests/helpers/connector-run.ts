@@ -106,6 +106,16 @@ export function catalogFor(streams: string[] = ALL_STREAMS, mode?: 'full_refresh
   };
 }
 
+/**
+ * The Linkedin-Version of last month: active at `now`. Child-process runs use the real clock, where the bundled
+ * default version retires about a year after it was pinned; they pass this one so they keep working.
+ */
+export function activeApiVersion(now = Date.now()): string {
+  const d = new Date(now);
+  const lastMonth = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  return `${lastMonth.getUTCFullYear()}${String(lastMonth.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
 /** A config for the simulator with an access token. */
 export function accessTokenConfig(apiBaseUrl: string, extra: Record<string, unknown> = {}) {
   return {
