@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, accessTokenConfig, catalogFor, logs, records, runInProcess, writeFiles } from '../helpers/connector-run.js';
+import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
+
+describe('records that do not fit their schema', () => {
+  const clock = new FakeClock(TEST_NOW);
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ now: () => clock.now(), organizations: [2414183, 1035] });
+  });
+  afterAll(() => sim.close());
+
+  it('are reported once per field as a LOG warning naming stream and field, and emitted unchanged', async () => {
+    // A manifest whose transformation writes a field the schema does not declare, and one of the wrong type.
+    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
+      .replace(
+        'value: "urn:li:organization:{{ stream_partition.organization_id }}"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
+        'value: "urn:li:organization:{{ stream_partition.organization_id }}"\n          - path: [surprise]\n            value: 1\n          - path: [firstDegreeSize]\n            value: "many"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
+      )
+      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const files = writeFiles({
+      'manifest.yaml': manifest,
+      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183, 1035' }),
+      'catalog.json': catalogFor(['total_follower_count']),
+    });
+    const run = await runInProcess(['read', '--manifest', files['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']], { clock });
+    expect(run.code).toBe(0);
+    expect(records(run.messages)).toEqual([
+      expect.objectContaining({ surprise: 1, firstDegreeSize: 'many' }),
+      expect.objectContaining({ surprise: 1, firstDegreeSize: 'many' }),
+    ]);
+    const warnings = logs(run.messages).filter((log) => log.level === 'WARN');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain('Stream "total_follower_count": field "firstDegreeSize"');
+
+    // Undeclared fields are reported too when the schema closes its objects (as the acceptance suite's strict mode).
+    const strictSchema = { ...JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'total_follower_count.json'), 'utf8')), additionalProperties: false };
+    const strict = writeFiles({ 'schema.json': strictSchema });
+    const strictManifest = manifest.replace(`${join(PROJECT_ROOT, 'schemas')}/total_follower_count.json`, strict['schema.json']);
+    const strictFiles = writeFiles({ 'manifest.yaml': strictManifest });
+    const strictRun = await runInProcess(
+      ['read', '--manifest', strictFiles['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']],
+      { clock },
+    );
+    const strictWarnings = logs(strictRun.messages).filter((log) => log.level === 'WARN').map((log) => log.message);
+    expect(strictWarnings).toHaveLength(2);
+    expect(strictWarnings.some((message) => message.includes('field "surprise"'))).toBe(true);
+  });
+});
