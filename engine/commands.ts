@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { systemClock, type Clock } from './clock.js';
-import { asConnectorError, configError, type ConnectorError } from './errors.js';
+import { asConnectorError, configError } from './errors.js';
+import { errorTrace } from './protocol/error-trace.js';
 import { createGotTransport, type HttpTransport } from './http/transport.js';
 import { loadConnector, type Connector } from './manifest/compile.js';
 import { validateConfig } from './protocol/connector-config.js';
@@ -107,7 +108,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
     if (signal.aborted) return cancelled(runtime, writer);
     const error = asConnectorError(caught);
     if (command === 'validate' || command === 'sync') io.stderr.write(`${redactor.redact(error.message)}\n`);
-    else await reportError(error, stdout, clock);
+    else await stdout.emit(errorTrace(error, clock.now()));
     return 1;
   } finally {
     await writer.flush();
@@ -154,21 +155,4 @@ async function cancelled(runtime: Runtime, writer: MessageWriter): Promise<numbe
   runtime.logger.log('WARN', 'Cancelled: stopped before finishing. The last STATE emitted marks where the next sync resumes.');
   await writer.flush();
   return 143;
-}
-
-async function reportError(error: ConnectorError, output: MessageWriter, clock: Clock): Promise<void> {
-  await output.emit({
-    type: 'TRACE',
-    trace: {
-      type: 'ERROR',
-      emitted_at: clock.now(),
-      error: {
-        message: error.message,
-        internal_message: error.internalMessage ?? error.location,
-        stack_trace: error.stack,
-        failure_type: error.failureType,
-        ...(error.stream ? { stream_descriptor: { name: error.stream } } : {}),
-      },
-    },
-  });
 }

@@ -4,7 +4,8 @@ import type { Connector } from './manifest/compile.js';
 import type { Runtime } from './runtime.js';
 import type { DeclarativeStream } from './streams/declarative-stream.js';
 import { RecordValidator } from './streams/record-validator.js';
-import type { CatalogStream, MessageWriter, StreamStatus, Trace } from './protocol/messages.js';
+import type { CatalogStream, MessageWriter, StreamStatus } from './protocol/messages.js';
+import { errorTrace } from './protocol/error-trace.js';
 import { validateConfig } from './protocol/connector-config.js';
 import { parseConfiguredCatalog, type ConfiguredStream } from './protocol/configured-catalog.js';
 import { parseInputState } from './protocol/input-state.js';
@@ -108,20 +109,8 @@ export class Source {
     }
   }
 
-  /** A TRACE ERROR for the user, with the stream when there is one. */
-  async error(error: ConnectorError): Promise<void> {
-    const trace: Trace = {
-      type: 'ERROR',
-      emitted_at: this.runtime.clock.now(),
-      error: {
-        message: error.message,
-        internal_message: error.internalMessage ?? error.location,
-        stack_trace: error.stack,
-        failure_type: error.failureType,
-        ...(error.stream ? { stream_descriptor: { name: error.stream } } : {}),
-      },
-    };
-    await this.output.emit({ type: 'TRACE', trace });
+  private async error(error: ConnectorError): Promise<void> {
+    await this.output.emit(errorTrace(error, this.runtime.clock.now()));
   }
 
   private async status(name: string, status: StreamStatus, quotaReset?: number): Promise<void> {
