@@ -90,11 +90,17 @@ describe('OAuth 2.0 refresh-token authentication', () => {
     });
   });
 
-  it('renews the access token before expires_in runs out', async () => {
-    await withSimulator(oauthSim({ expiresIn: 3600 }), async (sim, clock) => {
-      const first = await read(sim, clock, oauthConfig(sim), ['organization_lookup']);
-      expect(first.code).toBe(0);
-      expect(tokenCalls(sim)).toHaveLength(1);
+  it('renews the access token before expires_in runs out, without waiting for a 401', async () => {
+    await withSimulator(oauthSim({ expiresIn: 600 }), async (sim, clock) => {
+      // A 429 asking for a 400 s wait moves the clock past the renewal point (600 s less the 300 s margin).
+      sim.addFault({ kind: 'status', status: 429, headers: { 'Retry-After': '400' }, match: 'networkSizes' });
+      const run = await read(sim, clock, oauthConfig(sim), ['organization_lookup', 'total_follower_count']);
+      expect(run.code).toBe(0);
+      expect(clock.sleeps).toEqual([400_000]);
+      expect(tokenCalls(sim)).toHaveLength(2);
+      expect(sim.requests.filter((r) => r.status === 401)).toHaveLength(0);
+      const [beforeWait, afterWait] = [sim.requests[1], sim.requests.at(-1)!].map((r) => r.headers.authorization);
+      expect(afterWait).not.toBe(beforeWait);
     });
   });
 
