@@ -26,8 +26,14 @@ function manifestValidator(): ValidateFunction {
 export function validateManifest(manifest: LoadedManifest): ManifestDefinition {
   const validate = manifestValidator();
   if (validate(manifest.value)) return manifest.value as unknown as ManifestDefinition;
-  const problems = mostSpecific(validate.errors ?? []).map((error) => describeError(error, manifest));
-  const unique = [...new Set(problems)];
+  // A mistake in a shared definition shows up under every stream that uses it: report each place once.
+  const byPlace = new Map<string, string>();
+  for (const error of mostSpecific(validate.errors ?? [])) {
+    const problem = describeError(error, manifest);
+    const place = problem.replace(/^.*?\((\S+:\d+:\d+)\)/, '$1');
+    if (!byPlace.has(place)) byPlace.set(place, problem);
+  }
+  const unique = [...byPlace.values()];
   throw configError(`The manifest ${manifest.file} is invalid:\n  ${unique.join('\n  ')}`, { location: manifest.file });
 }
 
@@ -52,14 +58,15 @@ function describeError(error: ErrorObject, manifest: LoadedManifest): string {
       what = `unknown field "${name}"; expected one of: ${allowed.join(', ')}`;
       break;
     }
-    case 'required':
-      what = `missing required field "${String(error.params.missingProperty)}"`;
+    case 'required': {
+      const missing = String(error.params.missingProperty);
+      const options = componentTypes(error.parentSchema);
+      what = `missing required field "${missing}"${missing === 'type' && options.length > 0 ? `; expected one of: ${options.join(', ')}` : ''}`;
       break;
+    }
     case 'discriminator': {
       const tag = error.params.tagValue;
-      const options = ((error.parentSchema as { oneOf?: { $ref?: string; properties?: { type?: { const?: string } } }[] })?.oneOf ?? [])
-        .map((option) => option.properties?.type?.const ?? option.$ref?.split('/').pop())
-        .filter(Boolean);
+      const options = componentTypes(error.parentSchema);
       what =
         error.params.error === 'tag'
           ? `missing "type"; expected one of: ${options.join(', ')}`
@@ -99,4 +106,10 @@ function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The `type:` names a discriminated union of components accepts. */
+function componentTypes(schema: unknown): string[] {
+  const options = (schema as { oneOf?: { $ref?: string; properties?: { type?: { const?: string } } }[] } | undefined)?.oneOf ?? [];
+  return options.map((option) => option.properties?.type?.const ?? option.$ref?.split('/').pop()).filter((name): name is string => Boolean(name));
 }
