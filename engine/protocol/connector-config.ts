@@ -10,20 +10,32 @@ export function validateConfig(config: unknown, connectionSpecification: Record<
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw configError('The config must be a JSON object.');
   }
-  const validate = createAjv({ useDefaults: true }).compile(connectionSpecification);
+  const validate = createAjv({ useDefaults: true, verbose: true }).compile(connectionSpecification);
   const copy = structuredClone(config) as Record<string, unknown>;
   if (validate(copy)) return copy;
-  const problems = relevantErrors(validate.errors ?? [])
-    .map((error) => {
-      const field = error.instancePath.split('/').slice(1).join('.');
-      if (error.keyword === 'required') return `missing required field "${[field, error.params.missingProperty].filter(Boolean).join('.')}"`;
-      if (error.keyword === 'additionalProperties') return `unknown field "${[field, error.params.additionalProperty].filter(Boolean).join('.')}"`;
-      if (error.keyword === 'const' || error.keyword === 'enum') {
-        const allowed = (error.params.allowedValues ?? [error.params.allowedValue]) as unknown[];
-        return `"${field}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-      }
-      return `"${field}" ${error.message ?? 'is invalid'}`;
-    });
+  const problems: string[] = [];
+  // Each oneOf alternative reports its own `const`: the allowed values of one field are gathered in one message.
+  const allowedValues = new Map<string, unknown[]>();
+  for (const error of relevantErrors(validate.errors ?? [])) {
+    const field = error.instancePath.split('/').slice(1).join('.');
+    const examples = (error.parentSchema as { examples?: unknown[] } | undefined)?.examples;
+    if (error.keyword === 'const' || error.keyword === 'enum') {
+      if (!allowedValues.has(field)) problems.push(`"${field}" must be one of`);
+      allowedValues.set(field, [...(allowedValues.get(field) ?? []), ...((error.params.allowedValues ?? [error.params.allowedValue]) as unknown[])]);
+    } else if (error.keyword === 'required') {
+      problems.push(`missing required field "${[field, error.params.missingProperty].filter(Boolean).join('.')}"`);
+    } else if (error.keyword === 'additionalProperties') {
+      problems.push(`unknown field "${[field, error.params.additionalProperty].filter(Boolean).join('.')}"`);
+    } else if ((error.keyword === 'pattern' || error.keyword === 'format') && examples?.length) {
+      problems.push(`"${field}" is not in the expected format (for example ${examples.map((e) => JSON.stringify(e)).join(' or ')})`);
+    } else {
+      problems.push(`"${field}" ${error.message ?? 'is invalid'}`);
+    }
+  }
+  for (const [field, allowed] of allowedValues) {
+    const index = problems.indexOf(`"${field}" must be one of`);
+    problems[index] += ` ${[...new Set(allowed.map((value) => JSON.stringify(value)))].join(', ')}`;
+  }
   throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
 }
 
