@@ -78,7 +78,6 @@ describe('validateConfig: errors name the field, never the value', () => {
   it('a start_date in the wrong format', () => {
     const error = refusal({ org_id: '1', credentials: accessToken(), start_date: '2026-01-01' });
     expect(error.message).toContain('"start_date" is not in the expected format (for example "2026-01-01T00:00:00Z")');
-    expect(error.message).toContain('"start_date" must match format "date-time"');
   });
 });
 
