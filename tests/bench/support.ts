@@ -56,22 +56,24 @@ export async function runEngine(args: string[], io: Partial<CliIo> = {}): Promis
   return { code, records: sink.records, bytes: sink.bytes, stderr, ms: performance.now() - started };
 }
 
-/** The concurrency_level a manifest gets when it names none (the manifest format's default). */
+/** The concurrency the bundled manifest reads with: its top-level `concurrency_level`, else the format's default. */
 export function defaultConcurrency(): number {
+  const declared = /^concurrency_level:\s*(\d+)\s*(#.*)?$/m.exec(readFileSync(MANIFEST_PATH, 'utf8'));
+  if (declared) return Number(declared[1]);
   const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'manifest', 'manifest.schema.json'), 'utf8')) as {
     properties: { concurrency_level: { default: number } };
   };
   return schema.properties.concurrency_level.default;
 }
 
-/** A copy of manifest.yaml with `concurrency_level` set at top level and schema files by absolute path. */
+/** A copy of manifest.yaml with top-level `concurrency_level` set (replaced or added) and schema files by absolute path. */
 export function manifestWithConcurrency(dir: string, level: number): string {
   const original = readFileSync(MANIFEST_PATH, 'utf8');
-  if (/^concurrency_level:/m.test(original)) throw new Error('manifest.yaml already sets concurrency_level; update the bench');
-  const text = original
-    .replace(/^version: (.*)$/m, (line) => `${line}\nconcurrency_level: ${level}`)
-    .replace(/schema_file: schemas\//g, `schema_file: ${SCHEMAS_DIR}/`);
-  if (!text.includes(`concurrency_level: ${level}`)) throw new Error('could not place concurrency_level in the manifest copy');
+  const withLevel = /^concurrency_level:.*$/m.test(original)
+    ? original.replace(/^concurrency_level:.*$/m, `concurrency_level: ${level}`)
+    : original.replace(/^version: .*$/m, (line) => `${line}\nconcurrency_level: ${level}`);
+  const text = withLevel.replace(/schema_file: schemas\//g, `schema_file: ${SCHEMAS_DIR}/`);
+  if (!new RegExp(`^concurrency_level: ${level}$`, 'm').test(text)) throw new Error('could not set concurrency_level in the manifest copy');
   const path = join(dir, `manifest-concurrency-${level}.yaml`);
   writeFileSync(path, text);
   return path;
@@ -81,6 +83,8 @@ export interface ChildRun {
   code: number;
   ms: number;
   stdoutBytes: number;
+  /** stdout lines that are RECORD messages. */
+  records: number;
   stderr: string;
   /** Peak resident set size in KiB, when measured. */
   peakKiB?: number;
@@ -121,7 +125,15 @@ export function runNode(args: string[], options: { peak?: boolean } = {}): Promi
       poll = setInterval(sample, 20);
       child.once('exit', sample);
     }
-    child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
+    let records = 0;
+    let partial = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdoutBytes += Buffer.byteLength(chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith(RECORD_PREFIX)) records += 1;
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
@@ -133,7 +145,8 @@ export function runNode(args: string[], options: { peak?: boolean } = {}): Promi
         peakKiB = Number(lines[lines.length - 1]);
         rmSync(join(timeFile, '..'), { recursive: true, force: true });
       }
-      resolve({ code: code ?? -1, ms, stdoutBytes, stderr, peakKiB });
+      if (partial.startsWith(RECORD_PREFIX)) records += 1;
+      resolve({ code: code ?? -1, ms, stdoutBytes, records, stderr, peakKiB });
     });
   });
 }
@@ -153,7 +166,7 @@ export function printTable(title: string, header: string[], rows: (string | numb
   const numeric = header.map((_, i) => rows.every((row) => typeof row[i] === 'number' || /^[-+]?[\d.,]+( ?[a-zA-Z%x/]+)?$/.test(String(row[i]))));
   const line = (row: string[]) =>
     `  ${row.map((cell, i) => (numeric[i] && row !== header ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')}`.trimEnd();
-  console.log(`\n${title}`);
+  console.log(title ? `\n${title}` : '');
   console.log(line(header));
   console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of cells.slice(1)) console.log(line(row));
