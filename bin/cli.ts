@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from './run-cli.js';
+import module from 'node:module';
+
+// Node 22 and later keep compiled code between runs; the platform starts the CLI for every command.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const { runCli } = await import('./run-cli.js');
 
 // SIGTERM or Ctrl-C: stop issuing requests, let pending output drain, then exit non-zero.
 const controller = new AbortController();
@@ -8,5 +12,4 @@ process.stdout.on('error', () => {
   // The reader went away (EPIPE): nothing more can be said on stdout.
 });
 
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
-process.exitCode = code;
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });

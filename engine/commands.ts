@@ -3,19 +3,19 @@ import { systemClock, type Clock } from './clock.js';
 import { asConnectorError, configError } from './errors.js';
 import { errorTrace } from './protocol/error-trace.js';
 import { createGotTransport, type HttpTransport } from './http/transport.js';
-import { loadConnector, type Connector } from './manifest/compile.js';
-import { validateConfig } from './protocol/connector-config.js';
+import type { Connector } from './manifest/compile.js';
+import { readManifestFile } from './manifest/manifest-file.js';
 import { readJsonFile } from './protocol/input-files.js';
 import type { MessageWriter } from './protocol/messages.js';
 import { ProtocolOutput, type OutputStream } from './protocol/output.js';
 import { Redactor } from './protocol/redactor.js';
-import { formatPlan, planRead } from './read-plan.js';
 import type { Runtime } from './runtime.js';
-import { Source } from './source.js';
-import { DestinationWriter } from './sync/destination-writer.js';
-import { JsonLinesDestination } from './sync/jsonl-destination.js';
-import { SyncProgress, type ProgressStream } from './sync/progress.js';
-import { SqliteDestination } from './sync/sqlite-destination.js';
+import type { DestinationWriter } from './sync/destination-writer.js';
+import type { Destination } from './sync/destination.js';
+import type { ProgressStream, SyncProgress } from './sync/progress.js';
+
+// Modules only some commands need are imported when used: `spec` answers without loading the expression engine,
+// the HTTP client, the config validator or SQLite, so it starts about as fast as node itself.
 
 export type CommandName = 'spec' | 'check' | 'discover' | 'read' | 'validate' | 'sync';
 
@@ -67,16 +67,20 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   };
 
   try {
-    const connector = loadConnector(options.manifest, runtime);
+    const manifest = readManifestFile(options.manifest);
+    const { spec } = manifest.definition;
+    if (command === 'spec') {
+      await stdout.emit({ type: 'SPEC', spec: { documentationUrl: spec.documentation_url, connectionSpecification: spec.connection_specification } });
+      return 0;
+    }
     // The config as the user wrote it: validated (with defaults) by each command, handed back updated in CONTROL.
     const config = options.config ? readJsonFile(options.config, '--config') : undefined;
-    redactor.addFromSpec(connector.spec.connection_specification, config);
+    redactor.addFromSpec(spec.connection_specification, config);
     if (config !== null && typeof config === 'object' && !Array.isArray(config)) rawConfig = config as Record<string, unknown>;
+    const [{ compileConnector }, { Source }] = await Promise.all([import('./manifest/compile.js'), import('./source.js')]);
+    const connector = compileConnector(manifest, runtime);
     const source = new Source(connector, runtime, writer);
     switch (command) {
-      case 'spec':
-        await source.spec();
-        return 0;
       case 'check':
         await source.check(config);
         return 0;
@@ -84,6 +88,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
         await source.discover(config);
         return 0;
       case 'validate': {
+        const { formatPlan, planRead } = await import('./read-plan.js');
         const state = options.state ? readJsonFile(options.state, '--state') : undefined;
         const plans = await planRead(connector, config, state, options.streams, redactor);
         io.stdout.write(options.json ? `${plans.map((plan) => JSON.stringify(plan)).join('\n')}\n` : formatPlan(plans, basename(options.manifest)));
@@ -97,8 +102,9 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
         return complete ? 0 : 1;
       }
       case 'sync': {
+        const [{ SyncProgress }, { DestinationWriter }] = await Promise.all([import('./sync/progress.js'), import('./sync/destination-writer.js')]);
         progress = new SyncProgress(io.stderr, redactor, () => clock.now());
-        writer = new DestinationWriter(openDestination(options.output!), progress, options.config!);
+        writer = new DestinationWriter(await openDestination(options.output!), progress, options.config!);
         return await sync(connector, runtime, writer as DestinationWriter, progress, config, options.streams);
       }
       default:
@@ -112,7 +118,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
     return 1;
   } finally {
     await writer.flush();
-    if (writer instanceof DestinationWriter) writer.close();
+    (writer as Partial<DestinationWriter>).close?.();
   }
 }
 
@@ -130,6 +136,7 @@ async function sync(
     throw configError(`Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
   }
   const streams = connector.streams.filter((stream) => !names || names.includes(stream.name));
+  const { validateConfig } = await import('./protocol/connector-config.js');
   const config = validateConfig(rawConfig, connector.spec.connection_specification);
   const savedState = writer.open(streams);
   const states = new Map(savedState.map((state) => [(state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, state]));
@@ -139,6 +146,7 @@ async function sync(
     progress.plan(stream.name, slices);
   }
   const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.cursor ? 'incremental' : 'full_refresh' })) };
+  const { Source } = await import('./source.js');
   const source = new Source(connector, runtime, writer);
   const complete = await source.read(rawConfig, catalog, savedState);
   progress.summary();
@@ -146,9 +154,15 @@ async function sync(
   return complete ? 0 : 1;
 }
 
-function openDestination(path: string) {
+async function openDestination(path: string): Promise<Destination> {
   const extension = extname(path).toLowerCase();
-  return extension === '.sqlite' || extension === '.db' ? new SqliteDestination(path) : new JsonLinesDestination(path);
+  if (extension !== '.sqlite' && extension !== '.db') {
+    const { JsonLinesDestination } = await import('./sync/jsonl-destination.js');
+    return new JsonLinesDestination(path);
+  }
+  // The native SQLite module is loaded only for a sync into SQLite.
+  const { SqliteDestination } = await import('./sync/sqlite-destination.js');
+  return new SqliteDestination(path);
 }
 
 async function cancelled(runtime: Runtime, writer: MessageWriter): Promise<number> {

@@ -1,6 +1,8 @@
 /** Runs at most `limit` tasks at once; the rest wait their turn in order. */
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** Tasks waiting for a turn. */
+  readonly waiting: number;
 }
 
 export function createLimiter(limit: number): Limiter {
@@ -11,6 +13,9 @@ export function createLimiter(limit: number): Limiter {
     waiting.shift()?.();
   };
   return {
+    get waiting() {
+      return waiting.length;
+    },
     async run(task) {
       if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
       active += 1;

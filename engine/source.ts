@@ -18,14 +18,6 @@ export class Source {
     private readonly output: MessageWriter,
   ) {}
 
-  async spec(): Promise<void> {
-    const { spec } = this.connector;
-    await this.output.emit({
-      type: 'SPEC',
-      spec: { documentationUrl: spec.documentation_url, connectionSpecification: spec.connection_specification },
-    });
-  }
-
   /** Answers SUCCEEDED or FAILED; only an internal error (a bug) becomes a TRACE and a failed command. */
   async check(rawConfig: unknown): Promise<void> {
     try {

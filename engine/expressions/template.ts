@@ -23,7 +23,15 @@ export interface ExpressionContext {
 
 const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
 
-type Part = string | jsonata.Expression;
+/** A compiled expression: JSONata, or a plain dotted path read directly (most expressions are `record.a.b`). */
+interface Expression {
+  evaluate(input: unknown, bindings: Record<string, unknown>): unknown;
+}
+
+type Part = string | Expression;
+
+const PLAIN_PATH = /^\s*[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\s*$/;
+const LITERALS = new Set(['true', 'false', 'null']);
 
 /**
  * A manifest string compiled once at load. `"{{ x }}"` alone keeps x's type; text around expressions makes a string.
@@ -72,7 +80,7 @@ export class Template {
     return text;
   }
 
-  private async run(expression: jsonata.Expression, context: ExpressionContext): Promise<unknown> {
+  private async run(expression: Expression, context: ExpressionContext): Promise<unknown> {
     try {
       return normalise(await expression.evaluate(context, this.functions));
     } catch (error) {
@@ -85,7 +93,9 @@ export class Template {
   }
 }
 
-function compileExpression(text: string, location: SourceLocation): jsonata.Expression {
+function compileExpression(text: string, location: SourceLocation): Expression {
+  const keys = text.trim().split('.');
+  if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, jsonata(text));
   if (!text.trim()) {
     throw configError(`Empty expression "{{ }}" at ${describeLocation(location)}.`, { location: describeLocation(location) });
   }
@@ -99,6 +109,24 @@ function compileExpression(text: string, location: SourceLocation): jsonata.Expr
       { location: describeLocation(location) },
     );
   }
+}
+
+/**
+ * Reads a dotted path directly, as JSONata would. JSONata maps paths over arrays; where the path meets an array the
+ * JSONata expression answers instead, so results are the same.
+ */
+function plainPath(keys: string[], fallback: jsonata.Expression): Expression {
+  return {
+    evaluate(input, bindings) {
+      let node = input;
+      for (const key of keys) {
+        if (Array.isArray(node)) return fallback.evaluate(input, bindings);
+        if (node === null || typeof node !== 'object') return undefined;
+        node = (node as Record<string, unknown>)[key];
+      }
+      return node;
+    },
+  };
 }
 
 /** jsonata marks result arrays as "sequences"; hand plain JSON values to the rest of the engine. */

@@ -52,10 +52,12 @@ export class ErrorHandler {
 
   async judge(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict> {
     const reason = describeOutcome(outcome);
-    const responseContext = outcome.response ? withResponse(context, outcome.response) : context;
+    // Parsed only when a filter's expression needs the body: most responses are judged by status alone.
+    let parsed: ExpressionContext | undefined;
+    const responseContext = () => (parsed ??= outcome.response ? withResponse(context, outcome.response) : context);
     for (const filter of this.filters) {
       if (!(await matches(filter, outcome, responseContext))) continue;
-      const message = filter.message ? String(await filter.message.evaluate(responseContext)) : undefined;
+      const message = filter.message ? String(await filter.message.evaluate(responseContext())) : undefined;
       return { action: filter.definition.action, reason, message, failureType: filter.definition.failure_type };
     }
     return { action: defaultAction(outcome), reason };
@@ -70,11 +72,11 @@ export class ErrorHandler {
   }
 }
 
-async function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: ExpressionContext): Promise<boolean> {
+async function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: () => ExpressionContext): Promise<boolean> {
   const { http_codes: codes, error_message_contains: text } = filter.definition;
   if (codes && !(outcome.response && codes.includes(outcome.response.status))) return false;
   if (text !== undefined && !(outcome.response?.body ?? '').includes(text)) return false;
-  if (filter.predicate && !(await filter.predicate.evaluate(context))) return false;
+  if (filter.predicate && !(await filter.predicate.evaluate(context()))) return false;
   return true;
 }
 

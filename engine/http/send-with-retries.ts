@@ -1,4 +1,3 @@
-import pRetry, { AbortError } from 'p-retry';
 import { ConnectorError, transientError, type FailureType } from '../errors.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { Runtime } from '../runtime.js';
@@ -38,20 +37,22 @@ class RetryableAttempt extends Error {
  * injected clock. Returns undefined when the handler says IGNORE.
  */
 export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
+  // Loaded on the first request: commands that send none start faster.
+  const { default: pRetry, AbortError } = await import('p-retry');
   const { handler, runtime, context } = options;
   let credentialRenewals = 0;
   let failures = 0;
 
   const attempt = async (): Promise<SuccessfulResponse | undefined> => {
     let request = await options.build();
-    let outcome = await sendOnce(request, options);
+    let outcome = await sendOnce(request, options, AbortError);
     // A refused credential is renewed and the request sent again at once, within the same attempt, a bounded
     // number of times per request.
     while (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
       credentialRenewals += 1;
       if (!(await options.authenticator.refreshAfterUnauthorized(context, request.headers))) break;
       request = await options.build();
-      outcome = await sendOnce(request, options);
+      outcome = await sendOnce(request, options, AbortError);
     }
     let verdict = await handler.judge(outcome, context);
     if (verdict.action === 'SUCCESS' && outcome.response) {
@@ -93,7 +94,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
   }
 }
 
-async function sendOnce(request: HttpRequest, options: SendOptions): Promise<AttemptOutcome> {
+async function sendOnce(request: HttpRequest, options: SendOptions, AbortError: new (error: Error) => Error): Promise<AttemptOutcome> {
   try {
     return { response: await options.runtime.transport.send(request) };
   } catch (error) {

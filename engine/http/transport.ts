@@ -1,4 +1,4 @@
-import got, { RequestError } from 'got';
+import type { Got, RequestError } from 'got';
 
 export interface HttpRequest {
   method: string;
@@ -32,17 +32,20 @@ export class NetworkError extends Error {
   }
 }
 
-/** Transport on got, with got's own retries and redirects-to-other-hosts concerns left to the engine. */
+/**
+ * Transport on got, with got's own retries off: the manifest's error handler decides. got is loaded on the first
+ * request, so commands that send none (spec, discover, validate) start faster.
+ */
 export function createGotTransport(userAgent: string): HttpTransport {
-  const client = got.extend({
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    responseType: 'text',
-    decompress: true,
-    headers: { 'user-agent': userAgent },
-  });
+  let loaded: Promise<{ client: Got; RequestError: typeof RequestError }> | undefined;
+  const load = () =>
+    (loaded ??= import('got').then(({ default: got, RequestError }) => ({
+      client: got.extend({ retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text', decompress: true, headers: { 'user-agent': userAgent } }),
+      RequestError,
+    })));
   return {
     async send(request) {
+      const { client, RequestError } = await load();
       try {
         const response = await client(request.url, {
           method: request.method as 'GET' | 'POST',
@@ -55,7 +58,7 @@ export function createGotTransport(userAgent: string): HttpTransport {
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
         }
-        return { status: response.statusCode, headers, body: response.body };
+        return { status: response.statusCode, headers, body: response.body as string };
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (error instanceof RequestError) {

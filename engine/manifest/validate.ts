@@ -1,21 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from '../json-schema.js';
 import { configError } from '../errors.js';
 import { positionOf, type LoadedManifest } from './load.js';
 import { describeLocation } from './source-location.js';
 import type { ManifestDefinition } from './types.js';
 
-
-export const MANIFEST_SCHEMA_PATH = new URL('../../../engine/manifest/manifest.schema.json', import.meta.url);
+/** How the manifest schema is applied: every error, declared defaults filled in, components told apart by `type`. */
+export const MANIFEST_VALIDATOR_OPTIONS = { useDefaults: true, discriminator: true, verbose: true } as const;
 
 let validator: ValidateFunction | undefined;
 
+/** The validator generated from manifest.schema.json at build time (see generate-validator.ts). */
 function manifestValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8')) as object;
-    validator = createAjv({ useDefaults: true, discriminator: true, verbose: true }).compile(schema);
-  }
+  validator ??= createRequire(import.meta.url)('./manifest-validator.cjs') as ValidateFunction;
   return validator;
 }
 

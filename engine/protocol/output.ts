@@ -11,11 +11,12 @@ const FLUSH_BYTES = 64 * 1024;
 
 /**
  * The single writer of stdout: one JSON message per line, never interleaved. Records are batched for speed;
- * every other message flushes, so a STATE is never held back behind its records. Everything but RECORD and
- * CONTROL (which must carry the config) is redacted. A closed pipe (EPIPE) ends output quietly.
+ * every other message flushes, so a STATE is never held back behind its records. Messages (LOG, TRACE, SPEC...) are
+ * redacted; RECORD and STATE carry data, and CONTROL must carry the config. A closed pipe (EPIPE) ends output quietly.
  */
 export class ProtocolOutput implements MessageWriter {
-  private buffer = '';
+  private chunks: string[] = [];
+  private size = 0;
   private closed = false;
   private draining?: Promise<void>;
 
@@ -30,20 +31,19 @@ export class ProtocolOutput implements MessageWriter {
 
   async emit(message: AirbyteMessage): Promise<void> {
     const line = JSON.stringify(message);
-    if (message.type === 'RECORD') {
-      this.buffer += `${line}\n`;
-      if (this.buffer.length >= FLUSH_BYTES) await this.flush();
-      return;
-    }
-    this.buffer += `${message.type === 'CONTROL' ? line : this.redactor.redact(line)}\n`;
-    await this.flush();
+    // Records and states carry data, not messages: they are not redacted (and are the bulk of the output).
+    const redacted = message.type === 'RECORD' || message.type === 'STATE' || message.type === 'CONTROL' ? line : this.redactor.redact(line);
+    this.chunks.push(redacted, '\n');
+    this.size += redacted.length + 1;
+    if (message.type !== 'RECORD' || this.size >= FLUSH_BYTES) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.draining) await this.draining;
-    if (!this.buffer) return;
-    const chunk = this.buffer;
-    this.buffer = '';
+    if (this.size === 0) return;
+    const chunk = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
     if (this.closed) return;
     if (!this.stream.write(chunk)) {
       this.draining = new Promise<void>((resolve) => this.stream.once('drain', () => resolve())).finally(() => {

@@ -67,7 +67,7 @@ export class DeclarativeStream {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const window = this.cursor ? await this.cursor.window(base) : undefined;
-    // One window at a time reaches the sink, whole and followed by its checkpoint.
+    // One window at a time reaches the sink, whole and followed by a checkpoint that covers it.
     const emission = createLimiter(1);
     const tasks: Promise<void>[] = [];
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
@@ -152,7 +152,9 @@ export class DeclarativeStream {
         await emission.run(async () => {
           for (const record of windowRecords) await sink.record(record);
           state.set(partition.key, slice.end);
-          await sink.checkpoint(state.snapshot());
+          // When other finished windows wait their turn, the last of them checkpoints for all: one STATE (which
+          // lists every partition) instead of one per window, and still none before the records it covers.
+          if (emission.waiting === 0) await sink.checkpoint(state.snapshot());
         });
       }
     }

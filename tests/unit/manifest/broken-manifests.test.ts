@@ -327,6 +327,8 @@ describe('through the CLI', () => {
     return path;
   }
 
+  const configFile = () => writeFiles({ 'config.json': {} })['config.json'];
+
   it('an unbroken copy of the real manifest answers spec', async () => {
     const transport = countingTransport();
     const result = await runInProcess(['spec', '--manifest', manifestFile(readFileSync(REAL_MANIFEST_PATH, 'utf8'))], { transport });
@@ -353,7 +355,8 @@ describe('through the CLI', () => {
 
   it('a broken expression through the CLI', async () => {
     const text = oneStreamManifest().replace('path: /items', 'path: "{{ config.( }}"');
-    const result = await runInProcess(['spec', '--manifest', manifestFile(text)], { transport: countingTransport() });
+    // `spec` reads only the spec section; every command that reads a config compiles every expression first.
+    const result = await runInProcess(['discover', '--manifest', manifestFile(text), '--config', configFile()], { transport: countingTransport() });
     expect(result.code).toBe(1);
     const errors = result.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
     expect(errors).toHaveLength(1);
