@@ -20,7 +20,7 @@ COPY --from=build /app/dist dist
 COPY --from=build /app/schemas schemas
 COPY --from=build /app/engine/manifest/manifest.schema.json engine/manifest/manifest.schema.json
 USER node
-ENV AIRBYTE_ENTRYPOINT="node /app/dist/bin/cli.js"
-ENTRYPOINT ["node", "/app/dist/bin/cli.js"]
+ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=2 /app/dist/bin/cli.js"
+ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/dist/bin/cli.js"]
 LABEL io.airbyte.name=manifest-connector/source-linkedin-pages-analytics
 LABEL io.airbyte.version=0.1.0

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// The small young generation keeps peak memory near the live data (records stream through; nothing accumulates)
+// at no measurable cost in speed.
 import module from 'node:module';
 
 // Node 22 and later keep compiled code between runs; the platform starts the CLI for every command.

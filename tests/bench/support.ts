@@ -151,7 +151,10 @@ export function runNode(args: string[], options: { peak?: boolean } = {}): Promi
   });
 }
 
-export const runCliChild = (args: string[], options: { peak?: boolean } = {}) => runNode([CLI_PATH, ...args], options);
+/** Node flags the CLI's own `#!` line passes, so the bench runs the CLI as an installed command runs. */
+const CLI_NODE_FLAGS = readFileSync(CLI_PATH, 'utf8').split('\n')[0].replace(/^#!.*?\bnode\b/, '').trim().split(/\s+/).filter(Boolean);
+
+export const runCliChild = (args: string[], options: { peak?: boolean } = {}) => runNode([...CLI_NODE_FLAGS, CLI_PATH, ...args], options);
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
