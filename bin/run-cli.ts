@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { runCommand, type CommandIo, type CommandName } from '../engine/commands.js';
@@ -5,7 +6,7 @@ import { runCommand, type CommandIo, type CommandName } from '../engine/commands
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
 const USER_AGENT = 'manifest-connector/0.1 (declarative Airbyte source engine)';
 
-const USAGE = `Usage: linkedin-pages-source COMMAND [options]   (every command takes --manifest PATH; default: the bundled manifest.yaml)
+const usage = () => `Usage: ${commandName()} COMMAND [options]   (every command takes --manifest PATH; default: the bundled manifest.yaml)
   spec
   check    --config CONFIG.json
   discover --config CONFIG.json
@@ -27,6 +28,12 @@ const REQUIRED: Record<CommandName, string[]> = {
 };
 
 export type CliIo = Omit<CommandIo, 'userAgent'>;
+
+/** The command's installed name, as package.json declares it. */
+function commandName(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin?: Record<string, string> };
+  return Object.keys(manifest.bin ?? {})[0] ?? 'cli';
+}
 
 /** Parses the arguments and runs the command; returns the exit code (2 for a usage error). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -53,7 +60,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const missing = REQUIRED[command].filter((option) => !values[option]);
     if (missing.length > 0) throw new Error(`${command} needs ${missing.map((option) => `--${option}`).join(' and ')}.`);
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    io.stderr.write(`${(error as Error).message}\n\n${usage()}`);
     return 2;
   }
   const text = (name: string) => values[name] as string | undefined;
