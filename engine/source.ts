@@ -68,14 +68,13 @@ export class Source {
         incremental: entry.syncMode === 'incremental',
         limiter,
         sink: {
-          record: async (data) => {
-            if (!running) {
-              running = true;
-              await this.status(stream.name, 'RUNNING');
-            }
+          record: (data) => {
             validator.check(data);
             sinceLastState += 1;
-            await this.output.emit({ type: 'RECORD', record: { stream: stream.name, data, emitted_at: this.runtime.clock.now() } });
+            const message = { type: 'RECORD', record: { stream: stream.name, data, emitted_at: this.runtime.clock.now() } } as const;
+            if (running) return this.output.emit(message);
+            running = true;
+            return this.status(stream.name, 'RUNNING').then(() => this.output.emit(message));
           },
           checkpoint: async (streamState) => {
             const recordCount = sinceLastState;

@@ -4,7 +4,8 @@ import { Template, type ExpressionContext } from './template.js';
 
 /** A manifest value of any shape whose strings are templates, compiled once; constants cost nothing to evaluate. */
 export interface CompiledValue {
-  evaluate(context: ExpressionContext): Promise<unknown>;
+  /** The value, or a promise of it (plain paths and constants answer at once). */
+  evaluate(context: ExpressionContext): unknown;
 }
 
 /**
@@ -42,5 +43,5 @@ export function compileValue(
 }
 
 function constant(value: unknown): CompiledValue {
-  return { evaluate: async () => value };
+  return { evaluate: () => value };
 }

@@ -41,7 +41,6 @@ export class Template {
     readonly source: string,
     private readonly parts: Part[],
     private readonly location: SourceLocation,
-    private readonly functions: Record<string, unknown>,
   ) {}
 
   static compile(source: string, location: SourceLocation, clock: Clock): Template {
@@ -49,7 +48,7 @@ export class Template {
     let last = 0;
     for (const match of source.matchAll(EXPRESSION)) {
       if (match.index > last) parts.push(source.slice(last, match.index));
-      parts.push(compileExpression(match[1], location));
+      parts.push(compileExpression(match[1], location, clock));
       last = match.index + match[0].length;
     }
     if (last < source.length) parts.push(source.slice(last));
@@ -58,14 +57,18 @@ export class Template {
         location: describeLocation(location),
       });
     }
-    return new Template(source, parts, location, dateFunctions(clock));
+    return new Template(source, parts, location);
   }
 
   get isConstant(): boolean {
     return this.parts.every((part) => typeof part === 'string');
   }
 
-  async evaluate(context: ExpressionContext): Promise<unknown> {
+  /**
+   * The value of the template. A template that is one plain path answers at once; any other answers with a promise.
+   * Callers await either.
+   */
+  evaluate(context: ExpressionContext): unknown {
     if (this.parts.length === 1 && typeof this.parts[0] !== 'string') return this.run(this.parts[0], context);
     return this.evaluateText(context);
   }
@@ -80,27 +83,33 @@ export class Template {
     return text;
   }
 
-  private async run(expression: Expression, context: ExpressionContext): Promise<unknown> {
+  private run(expression: Expression, context: ExpressionContext): unknown {
     try {
-      return normalise(await expression.evaluate(context, this.functions));
+      const result = expression.evaluate(context, {});
+      if (result instanceof Promise) return result.then(normalise, (error: unknown) => Promise.reject(this.failure(error)));
+      return normalise(result);
     } catch (error) {
-      const reason = (error as { message?: unknown })?.message ?? String(error);
-      throw configError(
-        `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`,
-        { location: describeLocation(this.location), cause: error },
-      );
+      throw this.failure(error);
     }
+  }
+
+  private failure(error: unknown): Error {
+    const reason = (error as { message?: unknown })?.message ?? String(error);
+    return configError(`The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`, {
+      location: describeLocation(this.location),
+      cause: error,
+    });
   }
 }
 
-function compileExpression(text: string, location: SourceLocation): Expression {
+function compileExpression(text: string, location: SourceLocation, clock: Clock): Expression {
   const keys = text.trim().split('.');
-  if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, jsonata(text));
+  if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, withDateFunctions(jsonata(text), clock));
   if (!text.trim()) {
     throw configError(`Empty expression "{{ }}" at ${describeLocation(location)}.`, { location: describeLocation(location) });
   }
   try {
-    return jsonata(text);
+    return withDateFunctions(jsonata(text), clock);
   } catch (error) {
     const detail = error as { message?: string; position?: number };
     throw configError(
@@ -109,6 +118,14 @@ function compileExpression(text: string, location: SourceLocation): Expression {
       { location: describeLocation(location) },
     );
   }
+}
+
+/** Registers the date helpers on the expression once, rather than binding them at every evaluation. */
+function withDateFunctions(expression: jsonata.Expression, clock: Clock): jsonata.Expression {
+  for (const [name, implementation] of Object.entries(dateFunctions(clock))) {
+    expression.registerFunction(name, implementation as (...args: unknown[]) => unknown);
+  }
+  return expression;
 }
 
 /**

@@ -54,6 +54,7 @@ export type Trace =
 
 /** Where protocol messages go: stdout for the Airbyte commands, a local destination for `sync`. */
 export interface MessageWriter {
-  emit(message: AirbyteMessage): Promise<void>;
+  /** Resolves when the message is accepted; records may be accepted at once, without a promise. */
+  emit(message: AirbyteMessage): void | Promise<void>;
   flush(): Promise<void>;
 }

@@ -29,13 +29,13 @@ export class ProtocolOutput implements MessageWriter {
     });
   }
 
-  async emit(message: AirbyteMessage): Promise<void> {
+  emit(message: AirbyteMessage): void | Promise<void> {
     const line = JSON.stringify(message);
     // Records and states carry data, not messages: they are not redacted (and are the bulk of the output).
     const redacted = message.type === 'RECORD' || message.type === 'STATE' || message.type === 'CONTROL' ? line : this.redactor.redact(line);
     this.chunks.push(redacted, '\n');
     this.size += redacted.length + 1;
-    if (message.type !== 'RECORD' || this.size >= FLUSH_BYTES) await this.flush();
+    if (message.type !== 'RECORD' || this.size >= FLUSH_BYTES) return this.flush();
   }
 
   async flush(): Promise<void> {

@@ -15,7 +15,7 @@ import type { Transformation } from './transformations.js';
 
 /** Where a read's output goes. Each call resolves when the output has been accepted (backpressure). */
 export interface StreamSink {
-  record(record: StreamRecord): Promise<void>;
+  record(record: StreamRecord): void | Promise<void>;
   /** A state covering every record passed to `record` before it. */
   checkpoint(state: Record<string, unknown>): Promise<void>;
 }
@@ -143,14 +143,18 @@ export class DeclarativeStream {
       const windowRecords: StreamRecord[] = [];
       for await (const page of this.retriever.pages(context)) {
         for (const record of page) {
-          await this.transform(record, context);
+          const transforming = this.transform(record, context);
+          if (transforming) await transforming;
           if (state && slice) windowRecords.push(record);
           else await sink.record(record);
         }
       }
       if (state && slice) {
         await emission.run(async () => {
-          for (const record of windowRecords) await sink.record(record);
+          for (const record of windowRecords) {
+            const accepting = sink.record(record);
+            if (accepting) await accepting;
+          }
           state.set(partition.key, slice.end);
           // When other finished windows wait their turn, the last of them checkpoints for all: one STATE (which
           // lists every partition) instead of one per window, and still none before the records it covers.
@@ -173,8 +177,12 @@ export class DeclarativeStream {
     };
   }
 
-  private async transform(record: StreamRecord, context: ExpressionContext): Promise<void> {
-    for (const transformation of this.transformations) await transformation.apply(record, context);
+  /** Applies the transformations in order; a promise only when one of them needs to wait. */
+  private transform(record: StreamRecord, context: ExpressionContext, from = 0): void | Promise<void> {
+    for (let index = from; index < this.transformations.length; index++) {
+      const pending = this.transformations[index].apply(record, context);
+      if (pending) return pending.then(() => this.transform(record, context, index + 1));
+    }
   }
 }
 

@@ -6,7 +6,8 @@ import type { StreamRecord } from './record-selector.js';
 
 /** Changes a record in place after selection. */
 export interface Transformation {
-  apply(record: StreamRecord, context: ExpressionContext): Promise<void>;
+  /** Returns a promise only when an expression needs one. */
+  apply(record: StreamRecord, context: ExpressionContext): void | Promise<void>;
 }
 
 /** Sets fields from expressions over the record, the partition, the slice and the config. */
@@ -20,19 +21,30 @@ export class AddFields implements Transformation {
     }));
   }
 
-  async apply(record: StreamRecord, context: ExpressionContext): Promise<void> {
+  apply(record: StreamRecord, context: ExpressionContext): void | Promise<void> {
     const recordContext = { ...context, record };
-    for (const field of this.fields) {
-      const value = await field.value.evaluate(recordContext);
-      if (value === undefined) continue;
-      let target = record;
-      for (const key of field.path.slice(0, -1)) {
-        if (target[key] === null || typeof target[key] !== 'object') target[key] = {};
-        target = target[key] as StreamRecord;
-      }
-      target[field.path[field.path.length - 1]] = value;
+    for (const [index, field] of this.fields.entries()) {
+      const value = field.value.evaluate(recordContext);
+      if (value instanceof Promise) return this.finish(record, recordContext, index, value);
+      set(record, field.path, value);
     }
   }
+
+  /** The rest of `apply` once an expression answered with a promise. */
+  private async finish(record: StreamRecord, context: ExpressionContext, from: number, pending: Promise<unknown>): Promise<void> {
+    set(record, this.fields[from].path, await pending);
+    for (const field of this.fields.slice(from + 1)) set(record, field.path, await field.value.evaluate(context));
+  }
+}
+
+function set(record: StreamRecord, path: string[], value: unknown): void {
+  if (value === undefined) return;
+  let target = record;
+  for (const key of path.slice(0, -1)) {
+    if (target[key] === null || typeof target[key] !== 'object') target[key] = {};
+    target = target[key] as StreamRecord;
+  }
+  target[path[path.length - 1]] = value;
 }
 
 /** Deletes fields by path; a path that is not there is fine. */
@@ -43,7 +55,7 @@ export class RemoveFields implements Transformation {
     this.pointers = definition.field_pointers;
   }
 
-  async apply(record: StreamRecord): Promise<void> {
+  apply(record: StreamRecord): void {
     for (const pointer of this.pointers) {
       let target: unknown = record;
       for (const key of pointer.slice(0, -1)) target = (target as StreamRecord | undefined)?.[key];

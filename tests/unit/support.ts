@@ -149,7 +149,7 @@ export function thrown(fn: () => unknown): ConnectorError {
 }
 
 /** Awaits `promise` and returns its rejection (fails the test when it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
+export async function rejection(promise: unknown): Promise<ConnectorError> {
   try {
     await promise;
   } catch (error) {

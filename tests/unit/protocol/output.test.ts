@@ -125,7 +125,7 @@ describe('ProtocolOutput backpressure', () => {
     const { stream, output } = setup();
     stream.accept = false;
     let done = false;
-    const pending = output.emit(log('one')).then(() => {
+    const pending = Promise.resolve(output.emit(log("one"))).then(() => {
       done = true;
     });
     await tick();
@@ -143,7 +143,7 @@ describe('ProtocolOutput backpressure', () => {
     await tick();
     stream.accept = true;
     let secondDone = false;
-    const second = output.emit(log('two')).then(() => {
+    const second = Promise.resolve(output.emit(log("two"))).then(() => {
       secondDone = true;
     });
     await tick();
@@ -168,7 +168,7 @@ describe('ProtocolOutput backpressure', () => {
     });
     const output = new ProtocolOutput(writable, new Redactor());
     let done = false;
-    const pending = output.emit(state(1)).then(() => {
+    const pending = Promise.resolve(output.emit(state(1))).then(() => {
       done = true;
     });
     await tick();
