@@ -36,10 +36,15 @@ export function validateManifest(manifest: LoadedManifest): ManifestDefinition {
 
 /** Drops errors about a parent when a more precise one exists inside it (oneOf noise). */
 function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
-  const useful = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if');
+  // An anyOf of `required` alternatives is reported once, as the anyOf itself.
+  const useful = errors.filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if' && !/\/anyOf\/\d+\/required$/.test(error.schemaPath));
+  const elsewhere = (error: ErrorObject, keyword?: string) =>
+    useful.some((other) => other !== error && other.instancePath === error.instancePath && (!keyword || other.keyword === keyword));
   return useful.filter(
     (error) =>
-      !(error.keyword === 'discriminator' && error.params.error === 'tag' && useful.some((o) => o !== error && o.instancePath === error.instancePath)),
+      !(error.keyword === 'discriminator' && error.params.error === 'tag' && elsewhere(error)) &&
+      // A misspelt field explains a missing one: report the typo only.
+      !(error.keyword === 'anyOf' && elsewhere(error, 'additionalProperties')),
   );
 }
 
@@ -69,6 +74,11 @@ function describeError(error: ErrorObject, manifest: LoadedManifest): string {
           ? `missing "type"; expected one of: ${options.join(', ')}`
           : `unknown component type "${String(tag)}"; expected one of: ${options.join(', ')}`;
       path = [...segments, 'type'];
+      break;
+    }
+    case 'anyOf': {
+      const alternatives = ((error.schema ?? []) as { required?: string[] }[]).map((option) => option.required?.join(' and ')).filter(Boolean);
+      what = `needs at least one of: ${alternatives.join(', ')} (it says when to stop)`;
       break;
     }
     case 'enum':

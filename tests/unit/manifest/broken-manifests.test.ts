@@ -91,6 +91,16 @@ describe('broken manifests fail at load, before any request, saying where and wh
     );
   });
 
+  it('an offset paginator with no stop rule', () => {
+    const text = BASE.replace(/\n\s*page_size: 2/, '');
+    expect(text).not.toContain('page_size');
+    const { error } = failure(text);
+    expect(error.message).toBe(
+      `The manifest manifest.yaml is invalid:\n  streams[0].retriever.paginator (${at(text, 'paginator:')}): ` +
+        'needs at least one of: page_size, total, stop_condition (it says when to stop)',
+    );
+  });
+
   it('missing "type" of a component', () => {
     const text = broken(['        type: OffsetIncrement\n', '']);
     const { error } = failure(text);
