@@ -120,9 +120,12 @@ function compileExpression(text: string, location: SourceLocation, clock: Clock)
   }
 }
 
+const functionsByClock = new WeakMap<Clock, ReturnType<typeof dateFunctions>>();
+
 /** Registers the date helpers on the expression once, rather than binding them at every evaluation. */
 function withDateFunctions(expression: jsonata.Expression, clock: Clock): jsonata.Expression {
-  for (const [name, implementation] of Object.entries(dateFunctions(clock))) {
+  if (!functionsByClock.has(clock)) functionsByClock.set(clock, dateFunctions(clock));
+  for (const [name, implementation] of Object.entries(functionsByClock.get(clock)!)) {
     expression.registerFunction(name, implementation as (...args: unknown[]) => unknown);
   }
   return expression;
