@@ -56,7 +56,8 @@ export class ErrorHandler {
     let parsed: ExpressionContext | undefined;
     const responseContext = () => (parsed ??= outcome.response ? withResponse(context, outcome.response) : context);
     for (const filter of this.filters) {
-      if (!(await matches(filter, outcome, responseContext))) continue;
+      const match = matches(filter, outcome, responseContext);
+      if (!(match === true || (match !== false && (await match)))) continue;
       const message = filter.message ? String(await filter.message.evaluate(responseContext())) : undefined;
       return { action: filter.definition.action, reason, message, failureType: filter.definition.failure_type };
     }
@@ -72,12 +73,13 @@ export class ErrorHandler {
   }
 }
 
-async function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: () => ExpressionContext): Promise<boolean> {
+/** Whether a filter applies; a promise only when its predicate needs one. */
+function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: () => ExpressionContext): boolean | Promise<boolean> {
   const { http_codes: codes, error_message_contains: text } = filter.definition;
   if (codes && !(outcome.response && codes.includes(outcome.response.status))) return false;
   if (text !== undefined && !(outcome.response?.body ?? '').includes(text)) return false;
-  if (filter.predicate && !(await filter.predicate.evaluate(context()))) return false;
-  return true;
+  if (!filter.predicate) return true;
+  return Promise.resolve(filter.predicate.evaluate(context())).then(Boolean);
 }
 
 function defaultAction(outcome: AttemptOutcome): ResponseAction {
