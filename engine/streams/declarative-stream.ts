@@ -84,9 +84,10 @@ export class DeclarativeStream {
     const window = this.cursor ? await this.cursor.window(base) : undefined;
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
       for (const slice of this.slicesOf(window, undefined)) {
-        for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
+        const context = this.context(base, partition, slice);
+        for await (const page of this.retriever.pages(context)) {
           for (const record of page) {
-            await this.transform(record, this.context(base, partition, slice));
+            await this.transform(record, context);
             yield { record, partition };
           }
         }
