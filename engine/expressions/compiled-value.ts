@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { SourceLocation } from '../manifest/source-location.js';
 import { Template, type ExpressionContext } from './template.js';
+import { whenAll } from './when-all.js';
 
 /** A manifest value of any shape whose strings are templates, compiled once; constants cost nothing to evaluate. */
 export interface CompiledValue {
@@ -24,19 +25,22 @@ export function compileValue(
   }
   if (Array.isArray(value)) {
     const items = value.map((item, index) => compileValue(item, locate, clock, [...path, index]));
-    return { evaluate: async (context) => Promise.all(items.map((item) => item.evaluate(context))) };
+    return { evaluate: (context) => whenAll(items.map((item) => item.evaluate(context)), (values) => values) };
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([key, inner]) => [key, compileValue(inner, locate, clock, [...path, key])] as const);
     return {
-      evaluate: async (context) => {
-        const out: Record<string, unknown> = {};
-        for (const [key, inner] of entries) {
-          const result = await inner.evaluate(context);
-          if (result !== undefined) out[key] = result;
-        }
-        return out;
-      },
+      evaluate: (context) =>
+        whenAll(
+          entries.map(([, inner]) => inner.evaluate(context)),
+          (values) => {
+            const out: Record<string, unknown> = {};
+            entries.forEach(([key], index) => {
+              if (values[index] !== undefined) out[key] = values[index];
+            });
+            return out;
+          },
+        ),
     };
   }
   return constant(value);

@@ -3,6 +3,7 @@ import { configError } from '../errors.js';
 import { describeLocation, type SourceLocation } from '../manifest/source-location.js';
 import type { Clock } from '../clock.js';
 import { dateFunctions } from './date-functions.js';
+import { whenAll } from './when-all.js';
 
 /** The variables a `{{ }}` expression can read. Each is present only where it makes sense. */
 export interface ExpressionContext {
@@ -73,14 +74,13 @@ export class Template {
     return this.evaluateText(context);
   }
 
-  /** Always a string; `encode` is applied to each expression's value (not to the literal text around it). */
-  async evaluateText(context: ExpressionContext, encode: (text: string) => string = (text) => text): Promise<string> {
-    let text = '';
-    for (const part of this.parts) {
-      if (typeof part === 'string') text += part;
-      else text += encode(stringify(await this.run(part, context)));
-    }
-    return text;
+  /**
+   * Always a string (or a promise of one); `encode` is applied to each expression's value, not to the literal text
+   * around it.
+   */
+  evaluateText(context: ExpressionContext, encode: (text: string) => string = (text) => text): string | Promise<string> {
+    const values = this.parts.map((part) => (typeof part === 'string' ? part : this.run(part, context)));
+    return whenAll(values, (settled) => settled.map((value, index) => (typeof this.parts[index] === 'string' ? value : encode(stringify(value)))).join(''));
   }
 
   private run(expression: Expression, context: ExpressionContext): unknown {
