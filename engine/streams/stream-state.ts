@@ -7,7 +7,8 @@ import type { DatetimeCursor } from './datetime-cursor.js';
  * partition (a state from before partitions existed).
  */
 export class StreamState {
-  private readonly cursors = new Map<string, { partition: Record<string, unknown>; cursor: number }>();
+  /** By partition key: the cursor, and the entry as the state lists it (rebuilt only when the cursor moves). */
+  private readonly cursors = new Map<string, { cursor: number; entry: Record<string, unknown> }>();
   private fallback?: number;
 
   constructor(
@@ -43,14 +44,13 @@ export class StreamState {
   set(partition: Record<string, unknown>, cursor: number): void {
     const key = partitionKey(partition);
     const current = this.cursors.get(key)?.cursor ?? this.fallback;
-    if (current === undefined || cursor > current) this.cursors.set(key, { partition, cursor });
+    if (current === undefined || cursor > current) {
+      this.cursors.set(key, { cursor, entry: { partition, cursor: { [this.cursor.field]: this.cursor.formatValue(cursor) } } });
+    }
   }
 
   snapshot(): Record<string, unknown> {
-    const states = [...this.cursors.values()].map(({ partition, cursor }) => ({
-      partition,
-      cursor: { [this.cursor.field]: this.cursor.formatValue(cursor) },
-    }));
+    const states = [...this.cursors.values()].map(({ entry }) => entry);
     return this.fallback === undefined ? { states } : { states, [this.cursor.field]: this.cursor.formatValue(this.fallback) };
   }
 
