@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { systemClock, type Clock } from './clock.js';
-import { asConnectorError, configError } from './errors.js';
+import { asConnectorError } from './errors.js';
 import { errorTrace } from './protocol/error-trace.js';
 import { createGotTransport, type HttpTransport } from './http/transport.js';
 import type { Connector } from './manifest/compile.js';
@@ -131,12 +131,8 @@ async function sync(
   rawConfig: unknown,
   names: string[] | undefined,
 ): Promise<number> {
-  const unknown = (names ?? []).filter((name) => !connector.streams.some((stream) => stream.name === name));
-  if (unknown.length > 0) {
-    throw configError(`Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
-  }
-  const streams = connector.streams.filter((stream) => !names || names.includes(stream.name));
-  const { validateConfig } = await import('./protocol/connector-config.js');
+  const [{ selectStreams }, { validateConfig }] = await Promise.all([import('./manifest/compile.js'), import('./protocol/connector-config.js')]);
+  const streams = selectStreams(connector, names);
   const config = validateConfig(rawConfig, connector.spec.connection_specification);
   const savedState = writer.open(streams);
   const states = new Map(savedState.map((state) => [(state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, state]));

@@ -1,5 +1,4 @@
-import { configError } from './errors.js';
-import type { Connector } from './manifest/compile.js';
+import { selectStreams, type Connector } from './manifest/compile.js';
 import { validateConfig } from './protocol/connector-config.js';
 import { parseInputState } from './protocol/input-state.js';
 import type { Redactor } from './protocol/redactor.js';
@@ -22,13 +21,8 @@ export async function planRead(
 ): Promise<StreamPlan[]> {
   const config = validateConfig(rawConfig, connector.spec.connection_specification);
   const states = parseInputState(rawState);
-  const unknown = (streamNames ?? []).filter((name) => !connector.streams.some((stream) => stream.name === name));
-  if (unknown.length > 0) {
-    throw configError(`Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
-  }
   const plans: StreamPlan[] = [];
-  for (const stream of connector.streams) {
-    if (streamNames && !streamNames.includes(stream.name)) continue;
+  for (const stream of selectStreams(connector, streamNames)) {
     const plan: StreamPlan = { stream: stream.name, requests: [] };
     for await (const planned of stream.plan(config, states.get(stream.name))) {
       plan.requests.push({

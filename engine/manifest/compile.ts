@@ -32,6 +32,15 @@ export function compileConnector(manifest: ValidatedManifest, runtime: Runtime):
   return { spec: definition.spec, check: definition.check, concurrencyLevel: definition.concurrency_level, streams };
 }
 
+/** The streams named on the command line (all when none are), or a config error listing the ones that exist. */
+export function selectStreams(connector: Connector, names: string[] | undefined): DeclarativeStream[] {
+  const unknown = (names ?? []).filter((name) => !connector.streams.some((stream) => stream.name === name));
+  if (unknown.length > 0) {
+    throw configError(`Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
+  }
+  return connector.streams.filter((stream) => !names || names.includes(stream.name));
+}
+
 /** All four stages on manifest text. */
 export function compileManifest(text: string, fileName: string, baseDir: string, runtime: Runtime): Connector {
   return compileConnector(validateManifestText(text, fileName, baseDir), runtime);
