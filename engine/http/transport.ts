@@ -33,32 +33,46 @@ export class NetworkError extends Error {
 }
 
 /**
- * Transport on got, with got's own retries off: the manifest's error handler decides. got is loaded on the first
+ * Transport on got, with got's own retries off: the manifest's error handler decides. It uses got's stream interface
+ * and gathers the body itself, which costs less per request than got's promise wrapper. got is loaded on the first
  * request, so commands that send none (spec, discover, validate) start faster.
  */
 export function createGotTransport(userAgent: string): HttpTransport {
   let loaded: Promise<{ client: Got; RequestError: typeof RequestError }> | undefined;
   const load = () =>
     (loaded ??= import('got').then(({ default: got, RequestError }) => ({
-      client: got.extend({ retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text', decompress: true, headers: { 'user-agent': userAgent } }),
+      client: got.extend({ retry: { limit: 0 }, throwHttpErrors: false, decompress: true, headers: { 'user-agent': userAgent } }),
       RequestError,
     })));
   return {
     async send(request) {
       const { client, RequestError } = await load();
       try {
-        const response = await client(request.url, {
-          method: request.method as 'GET' | 'POST',
-          headers: request.headers,
-          body: request.body,
-          timeout: { request: request.timeoutMs },
-          signal: request.signal,
+        return await new Promise<HttpResponse>((resolve, reject) => {
+          const stream = client.stream(request.url, {
+            method: request.method as 'GET' | 'POST',
+            headers: request.headers,
+            body: request.body,
+            timeout: { request: request.timeoutMs },
+            signal: request.signal,
+          });
+          const chunks: Buffer[] = [];
+          let status = 0;
+          const headers: Record<string, string> = {};
+          stream.once('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+            status = response.statusCode;
+            for (const [name, value] of Object.entries(response.headers)) {
+              if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+            }
+          });
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.once('end', () => {
+            // Releases got's listeners (the abort signal's among them) as its promise interface does.
+            stream.destroy();
+            resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') });
+          });
+          stream.once('error', reject);
         });
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-        }
-        return { status: response.statusCode, headers, body: response.body as string };
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (error instanceof RequestError) {
