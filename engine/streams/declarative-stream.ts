@@ -10,6 +10,7 @@ import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js
 import type { Partition } from './partition-router.js';
 import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
+import { StateCheckpoints } from './state-checkpoints.js';
 import { StreamState } from './stream-state.js';
 import type { Transformation } from './transformations.js';
 
@@ -36,6 +37,16 @@ export interface PlannedRequest {
   request: HttpRequest;
 }
 
+/** What every partition of one read shares. */
+interface PartitionRun {
+  base: ExpressionContext;
+  sink: StreamSink;
+  state?: StreamState;
+  checkpoints?: StateCheckpoints;
+  window?: DateWindow;
+  emission: Limiter;
+}
+
 /** A named stream: where its records come from, their schema, and how it reads incrementally. */
 export class DeclarativeStream {
   readonly name: string;
@@ -60,21 +71,30 @@ export class DeclarativeStream {
 
   /**
    * Reads every partition (concurrently, as the limiter allows) and every slice still due. Records go to the sink;
-   * after each completed slice of an incremental stream a checkpoint follows, and one more at the end.
-   * Partitions that fail do not stop the others; the first failure is thrown once all have finished.
+   * an incremental stream checkpoints after completed windows (see StateCheckpoints), before a failure ends it, and
+   * once at the end. Partitions that fail do not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
-    // One window at a time reaches the sink, whole and followed by a checkpoint that covers it.
-    const emission = createLimiter(1);
+    const run: PartitionRun = {
+      base,
+      sink: options.sink,
+      state,
+      checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
+      window: this.cursor ? await this.cursor.window(base) : undefined,
+      // One window at a time reaches the sink, whole and followed by any checkpoint that covers it.
+      emission: createLimiter(1),
+    };
     const tasks: Promise<void>[] = [];
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      tasks.push(options.limiter.run(() => this.readPartition(partition, base, options.sink, state, window, emission)));
+      tasks.push(options.limiter.run(() => this.readPartition(partition, run)));
     }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length > 0) throw asConnectorError(failures[0].reason).withStream(this.name);
+    if (failures.length > 0) {
+      await run.checkpoints?.flush();
+      throw asConnectorError(failures[0].reason).withStream(this.name);
+    }
     await options.sink.checkpoint(state?.snapshot() ?? {});
   }
 
@@ -128,38 +148,29 @@ export class DeclarativeStream {
     return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
-  private async readPartition(
-    partition: Partition,
-    base: ExpressionContext,
-    sink: StreamSink,
-    state: StreamState | undefined,
-    window: DateWindow | undefined,
-    emission: Limiter,
-  ): Promise<void> {
-    for (const slice of this.slicesOf(window, state?.get(partition.key))) {
-      const context = this.context(base, partition, slice, state?.get(partition.key));
-      // A checkpoint covers every record emitted before it. Partitions run concurrently and each checkpoints after
-      // its own windows, so a window's records are held until the window is complete and then emitted together
-      // with its checkpoint: no state ever follows records of another partition's unfinished window.
+  private async readPartition(partition: Partition, run: PartitionRun): Promise<void> {
+    const { state, checkpoints, emission } = run;
+    for (const slice of this.slicesOf(run.window, state?.get(partition.key))) {
+      const context = this.context(run.base, partition, slice, state?.get(partition.key));
+      // A checkpoint covers every record emitted before it. Partitions run concurrently and each moves its cursor
+      // after its own windows, so a window's records are held until the window is complete and then emitted
+      // together with its cursor move: no state ever follows records of another partition's unfinished window.
       const windowRecords: StreamRecord[] = [];
       for await (const page of this.retriever.pages(context)) {
         for (const record of page) {
           const transforming = this.transform(record, context);
           if (transforming) await transforming;
-          if (state && slice) windowRecords.push(record);
-          else await sink.record(record);
+          if (checkpoints && slice) windowRecords.push(record);
+          else await run.sink.record(record);
         }
       }
-      if (state && slice) {
+      if (checkpoints && slice) {
         await emission.run(async () => {
           for (const record of windowRecords) {
-            const accepting = sink.record(record);
+            const accepting = run.sink.record(record);
             if (accepting) await accepting;
           }
-          state.set(partition.key, slice.end);
-          // When other finished windows wait their turn, the last of them checkpoints for all: one STATE (which
-          // lists every partition) instead of one per window, and still none before the records it covers.
-          if (emission.waiting === 0) await sink.checkpoint(state.snapshot());
+          await checkpoints.windowDone(partition.key, slice.end, windowRecords.length, emission.waiting > 0);
         });
       }
     }

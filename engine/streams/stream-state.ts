@@ -49,6 +49,11 @@ export class StreamState {
     }
   }
 
+  /** Partitions the state lists (at least 1: a flat state stands for every partition). */
+  get partitions(): number {
+    return Math.max(this.cursors.size, 1);
+  }
+
   snapshot(): Record<string, unknown> {
     const states = [...this.cursors.values()].map(({ entry }) => entry);
     return this.fallback === undefined ? { states } : { states, [this.cursor.field]: this.cursor.formatValue(this.fallback) };

@@ -1,13 +1,23 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { RECORDS_PER_PARTITION_PER_STATE } from '../../../engine/streams/state-checkpoints.js';
 import { compile, oneStreamManifest, readStream, startServer, testRuntime, type TestServer } from '../support.js';
 
 let server: TestServer;
+/** Records the server answers per window (ids after the first get a suffix), and an organization it refuses. */
+let recordsPerWindow = 1;
+let refusedOrg: string | undefined;
 beforeAll(async () => {
   server = await startServer((request) => {
     const org = request.path.split('/')[2];
+    if (org === refusedOrg) return { status: 403, body: { status: 403, message: 'Not enough permissions' } };
     const from = request.query.get('from');
-    return { body: { elements: [{ id: `${org}:${from}`, org, noise: 'x', keep: from !== '2026-01-03' }] } };
+    const elements = Array.from({ length: recordsPerWindow }, (_, i) => ({ id: `${org}:${from}${i ? `#${i}` : ''}`, org, noise: 'x', keep: from !== '2026-01-03' }));
+    return { body: { elements } };
   });
+});
+afterEach(() => {
+  recordsPerWindow = 1;
+  refusedOrg = undefined;
 });
 afterAll(() => server.close());
 
@@ -43,7 +53,7 @@ const config = () => ({ base: server.url });
 const state = (entries: [string, string][]) => ({ states: entries.map(([org, day]) => ({ partition: { org }, cursor: { day } })) });
 
 describe('DeclarativeStream.read, incremental', () => {
-  it('requests each partition (duplicates removed) and slice, and checkpoints after each slice', async () => {
+  it('requests each partition (duplicates removed) and slice; with few records, one checkpoint at the end covers all', async () => {
     const { stream, urls } = setup();
     const result = await readStream(stream, config(), { incremental: true });
     expect(urls()).toEqual([
@@ -54,15 +64,43 @@ describe('DeclarativeStream.read, incremental', () => {
     ]);
     expect(result.events).toEqual([
       { record: { id: 'a:2026-01-01', org: 'a', keep: true, window: { start: '2026-01-01' } } },
-      { checkpoint: state([['a', '2026-01-03']]) },
       { record: { id: 'a:2026-01-03', org: 'a', keep: false, window: { start: '2026-01-03' }, since: '2026-01-03' } },
-      { checkpoint: state([['a', '2026-01-05']]) },
       { record: { id: 'b:2026-01-01', org: 'b', keep: true, window: { start: '2026-01-01' } } },
-      { checkpoint: state([['a', '2026-01-05'], ['b', '2026-01-03']]) },
       { record: { id: 'b:2026-01-03', org: 'b', keep: false, window: { start: '2026-01-03' }, since: '2026-01-03' } },
       { checkpoint: state([['a', '2026-01-05'], ['b', '2026-01-05']]) },
-      { checkpoint: state([['a', '2026-01-05'], ['b', '2026-01-05']]) },
     ]);
+  });
+
+  it(`checkpoints after a window once ${RECORDS_PER_PARTITION_PER_STATE} records per partition of the state have passed since the last`, async () => {
+    recordsPerWindow = RECORDS_PER_PARTITION_PER_STATE;
+    const { stream } = setup();
+    const result = await readStream(stream, config(), { incremental: true });
+    const outline: (string | number)[] = [];
+    for (const event of result.events) {
+      if ('checkpoint' in event) outline.push(JSON.stringify(event.checkpoint));
+      else if (typeof outline.at(-1) === 'number') outline[outline.length - 1] = (outline.at(-1) as number) + 1;
+      else outline.push(1);
+    }
+    const n = RECORDS_PER_PARTITION_PER_STATE;
+    expect(outline).toEqual([
+      n, // a's first window: the state lists one partition
+      JSON.stringify(state([['a', '2026-01-03']])),
+      n,
+      JSON.stringify(state([['a', '2026-01-05']])),
+      // b's first window: the state now lists two partitions, so it waits for a second window's records
+      2 * n,
+      JSON.stringify(state([['a', '2026-01-05'], ['b', '2026-01-05']])),
+      JSON.stringify(state([['a', '2026-01-05'], ['b', '2026-01-05']])),
+    ]);
+  });
+
+  it('a partition that fails ends the stream after a checkpoint of the windows completed so far', async () => {
+    refusedOrg = 'b';
+    const { stream } = setup();
+    const result = { records: [], checkpoints: [], events: [] };
+    await expect(readStream(stream, config(), { incremental: true, result })).rejects.toThrow(/403/);
+    expect(result.records.map((r: Record<string, unknown>) => r.id)).toEqual(['a:2026-01-01', 'a:2026-01-03']);
+    expect(result.events.at(-1)).toEqual({ checkpoint: state([['a', '2026-01-05']]) });
   });
 
   it('resumes each partition from its own cursor', async () => {
