@@ -6,12 +6,16 @@ import type { DeclarativeStream } from './streams/declarative-stream.js';
 import { RecordValidator } from './streams/record-validator.js';
 import type { CatalogStream, MessageWriter, StreamStatus } from './protocol/messages.js';
 import { errorTrace } from './protocol/error-trace.js';
+import { createAjv } from './json-schema.js';
 import { validateConfig } from './protocol/connector-config.js';
 import { parseConfiguredCatalog, type ConfiguredStream } from './protocol/configured-catalog.js';
 import { parseInputState } from './protocol/input-state.js';
 
 /** The Airbyte source commands over a compiled connector. Each writes protocol messages only. */
 export class Source {
+  /** Compiles the record schemas of a read's streams. */
+  private recordSchemas?: ReturnType<typeof createAjv>;
+
   constructor(
     private readonly connector: Connector,
     private readonly runtime: Runtime,
@@ -58,10 +62,11 @@ export class Source {
       return false;
     }
     await this.status(entry.name, 'STARTED');
-    const validator = new RecordValidator(stream.name, stream.schema, this.runtime.logger);
     let sinceLastState = 0;
     let running = false;
     try {
+      this.recordSchemas ??= createAjv();
+      const validator = new RecordValidator(stream.name, stream.schema, this.runtime.logger, this.recordSchemas);
       await stream.read({
         config,
         state,

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
-import { createAjv } from '../json-schema.js';
+import { configError } from '../errors.js';
+import type { createAjv } from '../json-schema.js';
 import type { Logger } from '../runtime.js';
 
 /**
@@ -14,8 +15,20 @@ export class RecordValidator {
     private readonly stream: string,
     schema: Record<string, unknown>,
     private readonly logger: Logger,
+    /** Shared by the streams of a read, so the JSON Schema meta-schema is compiled once, not once per stream. */
+    ajv: ReturnType<typeof createAjv>,
   ) {
-    this.validate = createAjv().compile(schema);
+    const id = schema.$id;
+    if (typeof id === 'string' && ajv.getSchema(id)) {
+      throw configError(`The schema of stream "${stream}" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`, {
+        stream,
+      });
+    }
+    try {
+      this.validate = ajv.compile(schema);
+    } catch (error) {
+      throw configError(`The schema of stream "${stream}" is not a valid JSON Schema: ${(error as Error).message}.`, { stream });
+    }
   }
 
   check(record: Record<string, unknown>): void {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, accessTokenConfig, catalogFor, logs, records, runInProcess, writeFiles } from '../helpers/connector-run.js';
+import { PROJECT_ROOT, accessTokenConfig, catalogFor, logs, records, runInProcess, traces, writeFiles } from '../helpers/connector-run.js';
 import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
-describe('records that do not fit their schema', () => {
+describe('record schemas', () => {
   const clock = new FakeClock(TEST_NOW);
   let sim: Simulator;
   beforeAll(async () => {
@@ -13,7 +13,7 @@ describe('records that do not fit their schema', () => {
   });
   afterAll(() => sim.close());
 
-  it('are reported once per field as a LOG warning naming stream and field, and emitted unchanged', async () => {
+  it('records that do not fit are reported once per field as a LOG warning naming stream and field, and emitted unchanged', async () => {
     // A manifest whose transformation writes a field the schema does not declare, and one of the wrong type.
     const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
       .replace(
@@ -48,5 +48,41 @@ describe('records that do not fit their schema', () => {
     const strictWarnings = logs(strictRun.messages).filter((log) => log.level === 'WARN').map((log) => log.message);
     expect(strictWarnings).toHaveLength(2);
     expect(strictWarnings.some((message) => message.includes('field "surprise"'))).toBe(true);
+  });
+
+  it('a schema that is not JSON Schema, or repeats another stream\'s $id, fails its stream with a config error naming it', async () => {
+    const schema = (name: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', `${name}.json`), 'utf8')) as Record<string, unknown>;
+    const id = 'https://example.com/statistics.json';
+    const schemas = writeFiles({
+      'broken.json': { ...schema('total_follower_count'), type: 'objekt' },
+      'follower.json': { ...schema('follower_statistics_time_bound'), $id: id },
+      'share.json': { ...schema('share_statistics_time_bound'), $id: id },
+    });
+    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
+      .replace('schemas/total_follower_count.json', schemas['broken.json'])
+      .replace('schemas/follower_statistics_time_bound.json', schemas['follower.json'])
+      .replace('schemas/share_statistics_time_bound.json', schemas['share.json'])
+      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const files = writeFiles({
+      'manifest.yaml': manifest,
+      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183' }),
+      'catalog.json': catalogFor(['total_follower_count', 'follower_statistics_time_bound', 'share_statistics_time_bound']),
+    });
+    const run = await runInProcess(['read', '--manifest', files['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']], { clock });
+    expect(run.code).toBe(1);
+    const errors = traces(run.messages, 'ERROR').map((trace) => trace.error);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({
+      failure_type: 'config_error',
+      stream_descriptor: { name: 'total_follower_count' },
+      message: expect.stringMatching(/^The schema of stream "total_follower_count" is not a valid JSON Schema: .*type/),
+    });
+    expect(errors[1]).toMatchObject({
+      failure_type: 'config_error',
+      stream_descriptor: { name: 'share_statistics_time_bound' },
+      message: `The schema of stream "share_statistics_time_bound" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`,
+    });
+    // The stream whose schema is fine is read whole.
+    expect(records(run.messages, 'follower_statistics_time_bound').length).toBeGreaterThan(300);
   });
 });
