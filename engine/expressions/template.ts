@@ -26,7 +26,7 @@ const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
 
 /** A compiled expression: JSONata, or a plain dotted path read directly (most expressions are `record.a.b`). */
 interface Expression {
-  evaluate(input: unknown, bindings: Record<string, unknown>): unknown;
+  evaluate(input: unknown, bindings?: Record<string, unknown>): unknown;
 }
 
 type Part = string | Expression;
@@ -85,7 +85,7 @@ export class Template {
 
   private run(expression: Expression, context: ExpressionContext): unknown {
     try {
-      const result = expression.evaluate(context, {});
+      const result = expression.evaluate(context);
       if (result instanceof Promise) return result.then(normalise, (error: unknown) => Promise.reject(this.failure(error)));
       return normalise(result);
     } catch (error) {

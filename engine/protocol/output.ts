@@ -1,4 +1,6 @@
 import type { AirbyteMessage, MessageWriter } from './messages.js';
+
+type RecordMessage = Extract<AirbyteMessage, { type: 'RECORD' }>;
 import type { Redactor } from './redactor.js';
 
 /** The minimal stream the output writes to (process.stdout in the CLI). */
@@ -16,6 +18,7 @@ const FLUSH_BYTES = 64 * 1024;
  */
 export class ProtocolOutput implements MessageWriter {
   private chunks: string[] = [];
+  private readonly recordHeads = new Map<string, string>();
   private size = 0;
   private closed = false;
   private draining?: Promise<void>;
@@ -30,12 +33,26 @@ export class ProtocolOutput implements MessageWriter {
   }
 
   emit(message: AirbyteMessage): void | Promise<void> {
-    const line = JSON.stringify(message);
     // Records and states carry data, not messages: they are not redacted (and are the bulk of the output).
-    const redacted = message.type === 'RECORD' || message.type === 'STATE' || message.type === 'CONTROL' ? line : this.redactor.redact(line);
-    this.chunks.push(redacted, '\n');
-    this.size += redacted.length + 1;
+    const line =
+      message.type === 'RECORD'
+        ? this.recordLine(message.record)
+        : message.type === 'STATE' || message.type === 'CONTROL'
+          ? JSON.stringify(message)
+          : this.redactor.redact(JSON.stringify(message));
+    this.chunks.push(line, '\n');
+    this.size += line.length + 1;
     if (message.type !== 'RECORD' || this.size >= FLUSH_BYTES) return this.flush();
+  }
+
+  /** The line JSON.stringify would give for a RECORD message, with the part before `data` made once per stream. */
+  private recordLine(record: RecordMessage['record']): string {
+    let head = this.recordHeads.get(record.stream);
+    if (head === undefined) {
+      head = `{"type":"RECORD","record":{"stream":${JSON.stringify(record.stream)},"data":`;
+      this.recordHeads.set(record.stream, head);
+    }
+    return `${head}${JSON.stringify(record.data)},"emitted_at":${JSON.stringify(record.emitted_at)}}}`;
   }
 
   async flush(): Promise<void> {

@@ -23,7 +23,8 @@ export class AddFields implements Transformation {
 
   apply(record: StreamRecord, context: ExpressionContext): void | Promise<void> {
     const recordContext = { ...context, record };
-    for (const [index, field] of this.fields.entries()) {
+    for (let index = 0; index < this.fields.length; index++) {
+      const field = this.fields[index];
       const value = field.value.evaluate(recordContext);
       if (value instanceof Promise) return this.finish(record, recordContext, index, value);
       set(record, field.path, value);
@@ -40,7 +41,8 @@ export class AddFields implements Transformation {
 function set(record: StreamRecord, path: string[], value: unknown): void {
   if (value === undefined) return;
   let target = record;
-  for (const key of path.slice(0, -1)) {
+  for (let depth = 0; depth < path.length - 1; depth++) {
+    const key = path[depth];
     if (target[key] === null || typeof target[key] !== 'object') target[key] = {};
     target = target[key] as StreamRecord;
   }

@@ -59,6 +59,18 @@ describe('ProtocolOutput ordering and batching', () => {
     expect(text.split('\n')).toEqual([JSON.stringify(record(1)), JSON.stringify(log('hello\nworld')), '']);
   });
 
+  it('a RECORD line is exactly what JSON.stringify gives, whatever the stream name and data', async () => {
+    const { stream, output } = setup();
+    const messages: AirbyteMessage[] = [
+      { type: 'RECORD', record: { stream: 'a "quoted" \\ stream\n', data: { text: 'é – 東京 \u2028 "x"', nested: { list: [1, null, true] } }, emitted_at: 1795921866381 } },
+      { type: 'RECORD', record: { stream: 'a "quoted" \\ stream\n', data: {}, emitted_at: 0 } },
+      { type: 'RECORD', record: { stream: 'other', data: { n: 1.5e-7 }, emitted_at: 2 } },
+    ];
+    for (const message of messages) await output.emit(message);
+    await output.flush();
+    expect(stream.writes.join('')).toBe(messages.map((message) => `${JSON.stringify(message)}\n`).join(''));
+  });
+
   it('non-record messages flush at once, in emit order', async () => {
     const { stream, output } = setup();
     await output.emit(log('a'));
