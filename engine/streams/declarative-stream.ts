@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asConnectorError, configError } from '../errors.js';
+import { jsonSchemaProblems } from '../json-schema.js';
 import { createLimiter, type Limiter } from '../concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
@@ -206,9 +207,15 @@ function loadSchema(file: string, context: CompileContext, path: Path): Record<s
   } catch {
     throw configError(`The schema file "${file}" named at ${context.describe(path)} cannot be read (looked for ${fullPath}).`);
   }
+  let schema: Record<string, unknown>;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    schema = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     throw configError(`The schema file ${fullPath} named at ${context.describe(path)} is not valid JSON: ${(error as Error).message}`);
   }
+  const problems = jsonSchemaProblems(schema);
+  if (problems.length > 0) {
+    throw configError(`The schema file ${fullPath} named at ${context.describe(path)} is not a valid JSON Schema:\n  ${problems.join('\n  ')}`);
+  }
+  return schema;
 }

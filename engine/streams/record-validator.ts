@@ -27,7 +27,7 @@ export class RecordValidator {
     try {
       this.validate = ajv.compile(schema);
     } catch (error) {
-      throw configError(`The schema of stream "${stream}" is not a valid JSON Schema: ${(error as Error).message}.`, { stream });
+      throw configError(`The schema of stream "${stream}" cannot be compiled: ${(error as Error).message}.`, { stream });
     }
   }
 

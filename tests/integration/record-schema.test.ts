@@ -50,39 +50,58 @@ describe('record schemas', () => {
     expect(strictWarnings.some((message) => message.includes('field "surprise"'))).toBe(true);
   });
 
-  it('a schema that is not JSON Schema, or repeats another stream\'s $id, fails its stream with a config error naming it', async () => {
+  it('a schema that is not JSON Schema fails every command before any request, naming the file, its place and the problem', async () => {
+    const broken = writeFiles({ 'broken.json': { type: 'object', properties: { firstDegreeSize: { type: 'integr' } } } });
+    const manifestText = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
+      .replace('schemas/total_follower_count.json', broken['broken.json'])
+      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const files = writeFiles({
+      'manifest.yaml': manifestText,
+      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183' }),
+      'catalog.json': catalogFor(['follower_statistics_time_bound']),
+    });
+    const line = manifestText.split('\n').findIndex((text) => text.includes(broken['broken.json'])) + 1;
+    const before = sim.requests.length;
+    for (const command of [['discover'], ['check'], ['read', '--catalog', files['catalog.json']]]) {
+      const run = await runInProcess([...command, '--manifest', files['manifest.yaml'], '--config', files['config.json']], { clock });
+      expect(run.code).toBe(1);
+      const [error] = traces(run.messages, 'ERROR').map((trace) => trace.error);
+      expect(error.failure_type).toBe('config_error');
+      expect(error.message).toBe(
+        `The schema file ${broken['broken.json']} named at streams[3].schema_file (manifest.yaml:${line}:5) is not a valid JSON Schema:\n` +
+          '  properties.firstDegreeSize.type: "integr" is not allowed; expected one of: "array", "boolean", "integer", "null", "number", "object", "string"',
+      );
+    }
+    expect(sim.requests.length).toBe(before);
+  });
+
+  it('two streams whose schemas declare the same $id: the second fails with a config error naming it, the first is read', async () => {
     const schema = (name: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', `${name}.json`), 'utf8')) as Record<string, unknown>;
     const id = 'https://example.com/statistics.json';
     const schemas = writeFiles({
-      'broken.json': { ...schema('total_follower_count'), type: 'objekt' },
       'follower.json': { ...schema('follower_statistics_time_bound'), $id: id },
       'share.json': { ...schema('share_statistics_time_bound'), $id: id },
     });
     const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace('schemas/total_follower_count.json', schemas['broken.json'])
       .replace('schemas/follower_statistics_time_bound.json', schemas['follower.json'])
       .replace('schemas/share_statistics_time_bound.json', schemas['share.json'])
       .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
     const files = writeFiles({
       'manifest.yaml': manifest,
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183' }),
-      'catalog.json': catalogFor(['total_follower_count', 'follower_statistics_time_bound', 'share_statistics_time_bound']),
+      'catalog.json': catalogFor(['follower_statistics_time_bound', 'share_statistics_time_bound']),
     });
     const run = await runInProcess(['read', '--manifest', files['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']], { clock });
     expect(run.code).toBe(1);
     const errors = traces(run.messages, 'ERROR').map((trace) => trace.error);
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatchObject({
-      failure_type: 'config_error',
-      stream_descriptor: { name: 'total_follower_count' },
-      message: expect.stringMatching(/^The schema of stream "total_follower_count" is not a valid JSON Schema: .*type/),
-    });
-    expect(errors[1]).toMatchObject({
-      failure_type: 'config_error',
-      stream_descriptor: { name: 'share_statistics_time_bound' },
-      message: `The schema of stream "share_statistics_time_bound" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`,
-    });
-    // The stream whose schema is fine is read whole.
+    expect(errors).toEqual([
+      expect.objectContaining({
+        failure_type: 'config_error',
+        stream_descriptor: { name: 'share_statistics_time_bound' },
+        message: `The schema of stream "share_statistics_time_bound" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`,
+      }),
+    ]);
     expect(records(run.messages, 'follower_statistics_time_bound').length).toBeGreaterThan(300);
+    expect(records(run.messages, 'share_statistics_time_bound')).toHaveLength(0);
   });
 });

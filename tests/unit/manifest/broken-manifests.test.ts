@@ -252,6 +252,26 @@ describe('broken manifests fail at load, before any request, saying where and wh
     expect(error.message).toContain(`The schema file ${join(dir, 'bad.json')} named at streams[0].schema_file (manifest.yaml:6:5) is not valid JSON`);
   });
 
+  it('schema_file that is JSON but not a JSON Schema: names each problem inside it', () => {
+    const dir = writeFiles({ 'bad.json': { type: 'object', properties: { id: { type: 'strin' }, tags: { items: 3 } } } }).dir;
+    const text = broken(['schemas/posts.json', 'bad.json']);
+    const { error, requests } = failure(text, dir);
+    expect(requests).toBe(0);
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toBe(
+      `The schema file ${join(dir, 'bad.json')} named at streams[0].schema_file (manifest.yaml:6:5) is not a valid JSON Schema:\n` +
+        '  properties.id.type: "strin" is not allowed; expected one of: "array", "boolean", "integer", "null", "number", "object", "string"\n' +
+        '  properties.tags.items: expected object, boolean or array, got number 3',
+    );
+  });
+
+  it('a connection spec that is not a JSON Schema: names the field and its line', () => {
+    const text = broken(['  connection_specification:\n    type: object', '  connection_specification:\n    type: object\n    required: org_id']);
+    const { error } = failure(text);
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toBe(`The manifest manifest.yaml is invalid:\n  spec.connection_specification.required (${at(text, 'required: org_id')}): expected array, got string "org_id"`);
+  });
+
   it('a manifest that is not a mapping', () => {
     const { error } = failure('- just\n- a list\n');
     expect(error.message).toBe('The manifest manifest.yaml must be a YAML mapping with "streams" and "spec" at its top level.');
