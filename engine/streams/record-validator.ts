@@ -15,7 +15,7 @@ export class RecordValidator {
     private readonly stream: string,
     schema: Record<string, unknown>,
     private readonly logger: Logger,
-    /** Shared by the streams of a read, so the JSON Schema meta-schema is compiled once, not once per stream. */
+    /** Shared by the streams of a read: formats and keywords are set up once. */
     ajv: ReturnType<typeof createAjv>,
   ) {
     const id = schema.$id;

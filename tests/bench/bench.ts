@@ -35,7 +35,7 @@ import {
 
 const MEMORY_PROBE = new URL('./memory-probe.js', import.meta.url).href;
 const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bound'];
-const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 5);
 const STARTUP_RUNS = Number(process.env['BENCH_STARTUP_RUNS'] ?? 10);
 
 /** `n` distinct organization ids (the first is the simulator's default organization). */
