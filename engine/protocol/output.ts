@@ -17,9 +17,9 @@ const FLUSH_BYTES = 64 * 1024;
  * redacted; RECORD and STATE carry data, and CONTROL must carry the config. A closed pipe (EPIPE) ends output quietly.
  */
 export class ProtocolOutput implements MessageWriter {
-  private chunks: string[] = [];
+  /** Lines not yet written (appending builds a rope, flattened once by the write). */
+  private pending = '';
   private readonly recordHeads = new Map<string, string>();
-  private size = 0;
   private closed = false;
   private draining?: Promise<void>;
 
@@ -40,9 +40,8 @@ export class ProtocolOutput implements MessageWriter {
         : message.type === 'STATE' || message.type === 'CONTROL'
           ? JSON.stringify(message)
           : this.redactor.redact(JSON.stringify(message));
-    this.chunks.push(line, '\n');
-    this.size += line.length + 1;
-    if (message.type !== 'RECORD' || this.size >= FLUSH_BYTES) return this.flush();
+    this.pending += `${line}\n`;
+    if (message.type !== 'RECORD' || this.pending.length >= FLUSH_BYTES) return this.flush();
   }
 
   /** The line JSON.stringify would give for a RECORD message, with the part before `data` made once per stream. */
@@ -57,10 +56,9 @@ export class ProtocolOutput implements MessageWriter {
 
   async flush(): Promise<void> {
     if (this.draining) await this.draining;
-    if (this.size === 0) return;
-    const chunk = this.chunks.join('');
-    this.chunks = [];
-    this.size = 0;
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
     if (this.closed) return;
     if (!this.stream.write(chunk)) {
       this.draining = new Promise<void>((resolve) => this.stream.once('drain', () => resolve())).finally(() => {
