@@ -13,6 +13,7 @@ import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
 import { StateCheckpoints } from './state-checkpoints.js';
 import { StreamState } from './stream-state.js';
+import { WindowProgress } from './window-progress.js';
 import type { Transformation } from './transformations.js';
 
 /** Where a read's output goes. Each call resolves when the output has been accepted (backpressure). */
@@ -38,14 +39,22 @@ export interface PlannedRequest {
   request: HttpRequest;
 }
 
-/** What every partition of one read shares. */
-interface PartitionRun {
+/** What every window of one read shares. */
+interface WindowRun {
   base: ExpressionContext;
   sink: StreamSink;
-  state?: StreamState;
   checkpoints?: StateCheckpoints;
-  window?: DateWindow;
   emission: Limiter;
+}
+
+/** One window (date slice) of one partition, or the whole partition of a stream without a cursor. */
+interface WindowTask {
+  partition: Record<string, unknown>;
+  context: ExpressionContext;
+  slice?: DateSlice;
+  /** Its place among the partition's windows. */
+  index: number;
+  progress: WindowProgress;
 }
 
 /** A named stream: where its records come from, their schema, and how it reads incrementally. */
@@ -71,25 +80,31 @@ export class DeclarativeStream {
   }
 
   /**
-   * Reads every partition (concurrently, as the limiter allows) and every slice still due. Records go to the sink;
-   * an incremental stream checkpoints after completed windows (see StateCheckpoints), before a failure ends it, and
-   * once at the end. Partitions that fail do not stop the others; the first failure is thrown once all have finished.
+   * Reads every window of every partition, concurrently as the limiter allows. Records go to the sink, a window's
+   * records together once it is complete; an incremental stream checkpoints after completed windows (see
+   * StateCheckpoints and WindowProgress), before a failure ends it, and once at the end. Partitions that fail do
+   * not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const run: PartitionRun = {
+    const run: WindowRun = {
       base,
       sink: options.sink,
-      state,
       checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
-      window: this.cursor ? await this.cursor.window(base) : undefined,
       // One window at a time reaches the sink, whole and followed by any checkpoint that covers it.
       emission: createLimiter(1),
     };
+    const window = this.cursor ? await this.cursor.window(base) : undefined;
     const tasks: Promise<void>[] = [];
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      tasks.push(options.limiter.run(() => this.readPartition(partition, run)));
+      const cursor = state?.get(partition.key);
+      const slices = this.slicesOf(window, cursor);
+      const context = (slice: DateSlice | undefined) => this.context(base, partition, slice, cursor);
+      const progress = new WindowProgress(slices.map((slice) => slice?.end ?? 0));
+      slices.forEach((slice, index) => {
+        tasks.push(options.limiter.run(() => this.readWindow({ partition: partition.key, context: context(slice), slice, index, progress }, run)));
+      });
     }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -149,32 +164,39 @@ export class DeclarativeStream {
     return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
-  private async readPartition(partition: Partition, run: PartitionRun): Promise<void> {
-    const { state, checkpoints, emission } = run;
-    for (const slice of this.slicesOf(run.window, state?.get(partition.key))) {
-      const context = this.context(run.base, partition, slice, state?.get(partition.key));
-      // A checkpoint covers every record emitted before it. Partitions run concurrently and each moves its cursor
-      // after its own windows, so a window's records are held until the window is complete and then emitted
-      // together with its cursor move: no state ever follows records of another partition's unfinished window.
-      const windowRecords: StreamRecord[] = [];
+  private async readWindow(window: WindowTask, run: WindowRun): Promise<void> {
+    const { progress, index, slice, context } = window;
+    if (!progress.worthReading(index)) return;
+    const checkpoints = slice ? run.checkpoints : undefined;
+    // A checkpoint covers every record emitted before it. Windows run concurrently, so a window's records are held
+    // until it and every window before it in its partition are complete, and then emitted together with the
+    // cursor's move over them: a state covers exactly the records emitted before it.
+    const windowRecords: StreamRecord[] = [];
+    try {
       for await (const page of this.retriever.pages(context)) {
         for (const record of page) {
           const transforming = this.transform(record, context);
           if (transforming) await transforming;
-          if (checkpoints && slice) windowRecords.push(record);
+          if (checkpoints) windowRecords.push(record);
           else await run.sink.record(record);
         }
       }
-      if (checkpoints && slice) {
-        await emission.run(async () => {
-          for (const record of windowRecords) {
-            const accepting = run.sink.record(record);
-            if (accepting) await accepting;
-          }
-          await checkpoints.windowDone(partition.key, slice.end, windowRecords.length, emission.waiting > 0);
-        });
-      }
+    } catch (error) {
+      progress.failed(index);
+      throw error;
     }
+    if (!checkpoints) return;
+    await run.emission.run(async () => {
+      const ready = progress.complete(index, windowRecords);
+      for (const [position, released] of ready.entries()) {
+        for (const record of released.records) {
+          const accepting = run.sink.record(record);
+          if (accepting) await accepting;
+        }
+        const more = position < ready.length - 1 || run.emission.waiting > 0;
+        await checkpoints.windowDone(window.partition, released.end, released.records.length, more);
+      }
+    });
   }
 
   private slicesOf(window: DateWindow | undefined, cursor: number | undefined): (DateSlice | undefined)[] {

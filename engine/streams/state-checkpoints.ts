@@ -26,12 +26,12 @@ export class StateCheckpoints {
   ) {}
 
   /**
-   * A partition's window is complete and its `records` emitted: its cursor moves to `end`. Writes a STATE when
-   * enough records have passed since the last one, unless `more` completed windows are about to follow (the last of
-   * them then writes one STATE for all).
+   * A window's `records` were emitted and its partition's cursor moves to `cursor`. Writes a STATE when enough
+   * records have passed since the last one, unless `more` completed windows are about to follow (the last of them
+   * then writes one STATE for all).
    */
-  async windowDone(partition: Record<string, unknown>, end: number, records: number, more: boolean): Promise<void> {
-    this.state.set(partition, end);
+  async windowDone(partition: Record<string, unknown>, cursor: number, records: number, more: boolean): Promise<void> {
+    this.state.set(partition, cursor);
     this.recordsSinceState += records;
     this.unwritten = true;
     if (!more && this.recordsSinceState >= RECORDS_PER_PARTITION_PER_STATE * this.state.partitions) await this.flush();

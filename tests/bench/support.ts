@@ -1,7 +1,7 @@
 // Shared pieces of `npm run bench`: a discarding output, the in-process engine run, child-process timing and
-// peak-memory measurement, a manifest copy with another concurrency, and plain-text tables.
+// peak-memory measurement, and plain-text tables.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,8 +9,6 @@ import { Writable } from 'node:stream';
 import { runCli, type CliIo } from '../../bin/run-cli.js';
 import { CLI_PATH, PROJECT_ROOT } from '../helpers/connector-run.js';
 
-export const MANIFEST_PATH = join(PROJECT_ROOT, 'manifest.yaml');
-export const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
 export { CLI_PATH, PROJECT_ROOT };
 
 const RECORD_PREFIX = '{"type":"RECORD"';
@@ -54,29 +52,6 @@ export async function runEngine(args: string[], io: Partial<CliIo> = {}): Promis
   const started = performance.now();
   const code = await runCli(args, { stdout: sink, stderr: { write: (text: string) => (stderr += text) }, ...io });
   return { code, records: sink.records, bytes: sink.bytes, stderr, ms: performance.now() - started };
-}
-
-/** The concurrency the bundled manifest reads with: its top-level `concurrency_level`, else the format's default. */
-export function defaultConcurrency(): number {
-  const declared = /^concurrency_level:\s*(\d+)\s*(#.*)?$/m.exec(readFileSync(MANIFEST_PATH, 'utf8'));
-  if (declared) return Number(declared[1]);
-  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'manifest', 'manifest.schema.json'), 'utf8')) as {
-    properties: { concurrency_level: { default: number } };
-  };
-  return schema.properties.concurrency_level.default;
-}
-
-/** A copy of manifest.yaml with top-level `concurrency_level` set (replaced or added) and schema files by absolute path. */
-export function manifestWithConcurrency(dir: string, level: number): string {
-  const original = readFileSync(MANIFEST_PATH, 'utf8');
-  const withLevel = /^concurrency_level:.*$/m.test(original)
-    ? original.replace(/^concurrency_level:.*$/m, `concurrency_level: ${level}`)
-    : original.replace(/^version: .*$/m, (line) => `${line}\nconcurrency_level: ${level}`);
-  const text = withLevel.replace(/schema_file: schemas\//g, `schema_file: ${SCHEMAS_DIR}/`);
-  if (!new RegExp(`^concurrency_level: ${level}$`, 'm').test(text)) throw new Error('could not set concurrency_level in the manifest copy');
-  const path = join(dir, `manifest-concurrency-${level}.yaml`);
-  writeFileSync(path, text);
-  return path;
 }
 
 export interface ChildRun {

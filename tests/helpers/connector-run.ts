@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,6 +18,8 @@ export interface RunResult {
 
 export const CLI_PATH = fileURLToPath(new URL('../../bin/cli.js', import.meta.url));
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const MANIFEST_PATH = join(PROJECT_ROOT, 'manifest.yaml');
+export const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
 
 /** Writes JSON files for a run into a fresh temporary folder and returns their paths. */
 export function writeFiles(files: Record<string, unknown>): Record<string, string> {
@@ -131,4 +133,27 @@ export function finalState(messages: Message[]): Message[] {
   const byStream = new Map<string, Message>();
   for (const message of states(messages)) byStream.set(message.state.stream.stream_descriptor.name, message.state);
   return [...byStream.values()];
+}
+
+/** The concurrency the bundled manifest reads with: its top-level `concurrency_level`, else the format's default. */
+export function defaultConcurrency(): number {
+  const declared = /^concurrency_level:\s*(\d+)\s*(#.*)?$/m.exec(readFileSync(MANIFEST_PATH, 'utf8'));
+  if (declared) return Number(declared[1]);
+  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'manifest', 'manifest.schema.json'), 'utf8')) as {
+    properties: { concurrency_level: { default: number } };
+  };
+  return schema.properties.concurrency_level.default;
+}
+
+/** A copy of manifest.yaml with top-level `concurrency_level` set (replaced or added) and schema files by absolute path. */
+export function manifestWithConcurrency(dir: string, level: number): string {
+  const original = readFileSync(MANIFEST_PATH, 'utf8');
+  const withLevel = /^concurrency_level:.*$/m.test(original)
+    ? original.replace(/^concurrency_level:.*$/m, `concurrency_level: ${level}`)
+    : original.replace(/^version: .*$/m, (line) => `${line}\nconcurrency_level: ${level}`);
+  const text = withLevel.replace(/schema_file: schemas\//g, `schema_file: ${SCHEMAS_DIR}/`);
+  if (!new RegExp(`^concurrency_level: ${level}$`, 'm').test(text)) throw new Error('could not set concurrency_level in the manifest copy');
+  const path = join(dir, `manifest-concurrency-${level}.yaml`);
+  writeFileSync(path, text);
+  return path;
 }

@@ -64,9 +64,9 @@ describe('DeclarativeStream.read, incremental', () => {
     ]);
     expect(result.events).toEqual([
       { record: { id: 'a:2026-01-01', org: 'a', keep: true, window: { start: '2026-01-01' } } },
-      { record: { id: 'a:2026-01-03', org: 'a', keep: false, window: { start: '2026-01-03' }, since: '2026-01-03' } },
+      { record: { id: 'a:2026-01-03', org: 'a', keep: false, window: { start: '2026-01-03' } } },
       { record: { id: 'b:2026-01-01', org: 'b', keep: true, window: { start: '2026-01-01' } } },
-      { record: { id: 'b:2026-01-03', org: 'b', keep: false, window: { start: '2026-01-03' }, since: '2026-01-03' } },
+      { record: { id: 'b:2026-01-03', org: 'b', keep: false, window: { start: '2026-01-03' } } },
       { checkpoint: state([['a', '2026-01-05'], ['b', '2026-01-05']]) },
     ]);
   });
