@@ -308,45 +308,49 @@ async function requestCounts(): Promise<void> {
 // 3. Latency-bound wall time: concurrency 1 vs the default.
 
 async function latency(): Promise<void> {
-  heading('3. WALL TIME with 100 ms simulated latency: 20 organizations, all six streams, concurrency 1 vs default');
-  const orgs = organizations(20);
-  const sim = await startSimulator({ organizations: orgs, latencyMs: 100 });
+  heading('3. WALL TIME with 100 ms simulated latency: all six streams, concurrency 1 vs default, 20 organizations and 1');
   const level = defaultConcurrency();
-  try {
-    const files = writeFiles({
-      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: orgs.join(','), api_version: activeApiVersion() }),
-      'catalog.json': catalogFor(ALL_STREAMS),
-    });
-    const sequential = manifestWithConcurrency(scratch, 1);
-    const run = async (label: string, extra: string[]) => {
-      const before = sim.requests.length;
-      const result = await runEngine(['read', '--config', files['config.json'], '--catalog', files['catalog.json'], ...extra]);
-      check(result.code === 0, `${label} read failed (${result.code}): ${result.stderr}`);
-      return { label, requests: sim.requests.length - before, records: result.records, ms: result.ms };
-    };
-    const seq = await run('concurrency 1', ['--manifest', sequential]);
-    const def = await run(`default (${level})`, []);
-    const row = (r: typeof seq, lanes: number) => [
-      r.label,
-      fmt(r.requests),
-      fmt(r.records),
-      fmt(r.ms / 1000, 2),
-      fmt(r.requests / (r.ms / 1000), 1),
-      fmt((r.requests * 0.1) / lanes, 2),
-    ];
-    printTable(
-      'Real clock, in-process engine, simulator in this process',
-      ['concurrency', 'requests', 'records', 'wall s', 'requests/s', 'ideal s (requests x 0.1 / lanes)'],
-      [row(seq, 1), row(def, level), ['default/sequential', '', '', ratio(def.ms / seq.ms), '', ratio(1 / level)]],
-    );
-    summary.push({
-      figure: `Latency-bound wall time, default (${level}) / sequential`,
-      value: `${ratio(def.ms / seq.ms)} (${fmt(def.ms / 1000, 1)} s vs ${fmt(seq.ms / 1000, 1)} s)`,
-      target: '<= 0.35x',
-      pass: def.ms / seq.ms <= 0.35,
-    });
-  } finally {
-    await sim.close();
+  const sequential = manifestWithConcurrency(scratch, 1);
+  // 20 organizations is the figure with a target; one organization (a single company page) shows that the date
+  // windows of one organization are read concurrently too.
+  for (const count of [20, 1]) {
+    const orgs = organizations(count);
+    const sim = await startSimulator({ organizations: orgs, latencyMs: 100 });
+    try {
+      const files = writeFiles({
+        'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: orgs.join(','), api_version: activeApiVersion() }),
+        'catalog.json': catalogFor(ALL_STREAMS),
+      });
+      const run = async (label: string, extra: string[]) => {
+        const before = sim.requests.length;
+        const result = await runEngine(['read', '--config', files['config.json'], '--catalog', files['catalog.json'], ...extra]);
+        check(result.code === 0, `${label} read failed (${result.code}): ${result.stderr}`);
+        return { label, requests: sim.requests.length - before, records: result.records, ms: result.ms };
+      };
+      const seq = await run('concurrency 1', ['--manifest', sequential]);
+      const def = await run(`default (${level})`, []);
+      const row = (r: typeof seq, lanes: number) => [
+        r.label,
+        fmt(r.requests),
+        fmt(r.records),
+        fmt(r.ms / 1000, 2),
+        fmt(r.requests / (r.ms / 1000), 1),
+        fmt((r.requests * 0.1) / lanes, 2),
+      ];
+      printTable(
+        `${count} organization${count > 1 ? 's' : ''}: real clock, in-process engine, simulator in this process`,
+        ['concurrency', 'requests', 'records', 'wall s', 'requests/s', 'ideal s (requests x 0.1 / lanes)'],
+        [row(seq, 1), row(def, level), ['default/sequential', '', '', ratio(def.ms / seq.ms), '', ratio(1 / level)]],
+      );
+      summary.push({
+        figure: `Latency-bound wall time, ${count} org${count > 1 ? 's' : ''}, default (${level}) / sequential`,
+        value: `${ratio(def.ms / seq.ms)} (${fmt(def.ms / 1000, 1)} s vs ${fmt(seq.ms / 1000, 1)} s)`,
+        target: count > 1 ? '<= 0.35x' : '(info)',
+        pass: count > 1 ? def.ms / seq.ms <= 0.35 : undefined,
+      });
+    } finally {
+      await sim.close();
+    }
   }
 }
 
