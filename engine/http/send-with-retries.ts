@@ -34,25 +34,25 @@ class RetryableAttempt extends Error {
 
 /**
  * Sends one logical request: attempts it as often as the error handler allows, waiting between attempts with the
- * injected clock. Returns undefined when the handler says IGNORE.
+ * injected clock. Returns undefined when the handler says IGNORE. The first attempt runs directly, as most
+ * requests succeed at once; a retryable failure hands the remaining attempts to p-retry (loaded only then).
  */
 export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
-  // Loaded on the first request: commands that send none start faster.
-  const { default: pRetry, AbortError } = await import('p-retry');
   const { handler, runtime, context } = options;
   let credentialRenewals = 0;
   let failures = 0;
 
+  /** Throws a RetryableAttempt when the handler allows another try, any other error when the request failed for good. */
   const attempt = async (): Promise<SuccessfulResponse | undefined> => {
     let request = await options.build();
-    let outcome = await sendOnce(request, options, AbortError);
+    let outcome = await sendOnce(request, options);
     // A refused credential is renewed and the request sent again at once, within the same attempt, a bounded
     // number of times per request.
     while (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
       credentialRenewals += 1;
       if (!(await options.authenticator.refreshAfterUnauthorized(context, request.headers))) break;
       request = await options.build();
-      outcome = await sendOnce(request, options, AbortError);
+      outcome = await sendOnce(request, options);
     }
     let verdict = await handler.judge(outcome, context);
     if (verdict.action === 'SUCCESS' && outcome.response) {
@@ -67,39 +67,57 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
       case 'RATE_LIMITED':
         throw new RetryableAttempt(verdict, outcome);
       default:
-        throw new AbortError(await failure(verdict, outcome, options));
+        throw await failure(verdict, outcome, options);
     }
   };
 
+  const waitBeforeRetry = async (error: RetryableAttempt) => {
+    failures += 1;
+    const waitMs = handler.waitMs(failures, error.outcome.response);
+    runtime.logger.log(
+      'INFO',
+      `Caught retryable error '${error.verdict.reason}' after ${failures} tries. Waiting ${formatSeconds(waitMs)} seconds then retrying...`,
+    );
+    await runtime.clock.sleep(waitMs, runtime.signal);
+  };
+
   try {
-    return await pRetry(attempt, {
-      retries: handler.maxAttempts - 1,
-      minTimeout: 0,
-      signal: runtime.signal,
-      shouldRetry: ({ error }) => error instanceof RetryableAttempt,
-      onFailedAttempt: async ({ error, retriesLeft }) => {
-        if (!(error instanceof RetryableAttempt) || retriesLeft <= 0) return;
-        failures += 1;
-        const waitMs = handler.waitMs(failures, error.outcome.response);
-        runtime.logger.log(
-          'INFO',
-          `Caught retryable error '${error.verdict.reason}' after ${failures} tries. Waiting ${formatSeconds(waitMs)} seconds then retrying...`,
-        );
-        await runtime.clock.sleep(waitMs, runtime.signal);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof RetryableAttempt) || handler.maxAttempts < 2) throw error;
+      await waitBeforeRetry(error);
+    }
+    const { default: pRetry, AbortError } = await import('p-retry');
+    return await pRetry(
+      async () => {
+        try {
+          return await attempt();
+        } catch (error) {
+          throw error instanceof RetryableAttempt ? error : new AbortError(error as Error);
+        }
       },
-    });
+      {
+        retries: handler.maxAttempts - 2,
+        minTimeout: 0,
+        signal: runtime.signal,
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (error instanceof RetryableAttempt && retriesLeft > 0) await waitBeforeRetry(error);
+        },
+      },
+    );
   } catch (error) {
     if (error instanceof RetryableAttempt) throw await exhausted(error, options, failures + 1);
     throw error;
   }
 }
 
-async function sendOnce(request: HttpRequest, options: SendOptions, AbortError: new (error: Error) => Error): Promise<AttemptOutcome> {
+async function sendOnce(request: HttpRequest, options: SendOptions): Promise<AttemptOutcome> {
   try {
     return { response: await options.runtime.transport.send(request) };
   } catch (error) {
     if (error instanceof NetworkError) return { error };
-    throw options.runtime.signal.aborted ? error : new AbortError(error as Error);
+    throw error;
   }
 }
 
