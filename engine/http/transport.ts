@@ -69,7 +69,7 @@ export function createGotTransport(userAgent: string): HttpTransport {
           stream.once('end', () => {
             // Releases got's listeners (the abort signal's among them) as its promise interface does.
             stream.destroy();
-            resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8') });
+            resolve({ status, headers, body: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8') });
           });
           stream.once('error', reject);
         });

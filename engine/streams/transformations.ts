@@ -13,6 +13,7 @@ export interface Transformation {
 /** Sets fields from expressions over the record, the partition, the slice and the config. */
 export class AddFields implements Transformation {
   private readonly fields: { path: string[]; value: CompiledValue }[];
+  private readonly recordContexts = new WeakMap<ExpressionContext, ExpressionContext>();
 
   constructor(definition: Extract<TransformationDefinition, { type: 'AddFields' }>, path: Path, context: CompileContext) {
     this.fields = definition.fields.map((field, index) => ({
@@ -22,7 +23,14 @@ export class AddFields implements Transformation {
   }
 
   apply(record: StreamRecord, context: ExpressionContext): void | Promise<void> {
-    const recordContext = { ...context, record };
+    // One context per window context, its `record` replaced for each record: a window's records are transformed
+    // one after another (each awaited), so no evaluation ever sees another record.
+    let recordContext = this.recordContexts.get(context);
+    if (!recordContext) {
+      recordContext = { ...context };
+      this.recordContexts.set(context, recordContext);
+    }
+    recordContext.record = record;
     for (let index = 0; index < this.fields.length; index++) {
       const field = this.fields[index];
       const value = field.value.evaluate(recordContext);

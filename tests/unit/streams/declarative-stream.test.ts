@@ -94,6 +94,17 @@ describe('DeclarativeStream.read, incremental', () => {
     ]);
   });
 
+  it('a transformation sees the record it transforms, one record after another, also when its expression is asynchronous', async () => {
+    recordsPerWindow = 5;
+    const withLabel = MANIFEST.replace(/^( *)- \{ path: \[since\].*$/m, (line, indent: string) => `${line}\n${indent}- { path: [label], value: "{{ $uppercase(record.id) }}" }`);
+    expect(withLabel).not.toBe(MANIFEST);
+    const stream = compile(withLabel, testRuntime().runtime).streams[0];
+    const result = await readStream(stream, config(), { incremental: true });
+    expect(result.records).toHaveLength(20);
+    expect(new Set(result.records.map((r) => r.id)).size).toBe(20);
+    for (const record of result.records) expect(record.label).toBe(String(record.id).toUpperCase());
+  });
+
   it('a partition that fails ends the stream after a checkpoint of the windows completed so far', async () => {
     refusedOrg = 'b';
     const { stream } = setup();
