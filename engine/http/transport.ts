@@ -38,22 +38,28 @@ export class NetworkError extends Error {
  * request, so commands that send none (spec, discover, validate) start faster.
  */
 export function createGotTransport(userAgent: string): HttpTransport {
-  let loaded: Promise<{ client: Got; RequestError: typeof RequestError }> | undefined;
-  const load = () =>
-    (loaded ??= import('got').then(({ default: got, RequestError }) => ({
-      client: got.extend({ retry: { limit: 0 }, throwHttpErrors: false, decompress: true, headers: { 'user-agent': userAgent } }),
-      RequestError,
-    })));
+  let loaded: Promise<{ got: Got; RequestError: typeof RequestError }> | undefined;
+  const load = () => (loaded ??= import('got').then(({ default: got, RequestError }) => ({ got, RequestError })));
+  // One client per timeout (a manifest has one or a few): options set once cost less than options on every request.
+  const clients = new Map<number, Got>();
+  const clientFor = (got: Got, timeoutMs: number): Got => {
+    let client = clients.get(timeoutMs);
+    if (!client) {
+      const options = { retry: { limit: 0 }, throwHttpErrors: false, decompress: true, timeout: { request: timeoutMs }, headers: { 'user-agent': userAgent } };
+      client = got.extend(options);
+      clients.set(timeoutMs, client);
+    }
+    return client;
+  };
   return {
     async send(request) {
-      const { client, RequestError } = await load();
+      const { got, RequestError } = await load();
       try {
         return await new Promise<HttpResponse>((resolve, reject) => {
-          const stream = client.stream(request.url, {
+          const stream = clientFor(got, request.timeoutMs).stream(request.url, {
             method: request.method as 'GET' | 'POST',
             headers: request.headers,
             body: request.body,
-            timeout: { request: request.timeoutMs },
             signal: request.signal,
           });
           const chunks: Buffer[] = [];
