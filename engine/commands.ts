@@ -136,10 +136,10 @@ async function sync(
   const config = validateConfig(rawConfig, connector.spec.connection_specification);
   const savedState = writer.open(streams);
   const states = new Map(savedState.map((state) => [(state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, state]));
+  const { PlannedWindows } = await import('./sync/planned-windows.js');
   for (const stream of streams) {
-    let slices = 0;
-    for await (const _planned of stream.plan(config, (states.get(stream.name) as { stream?: { stream_state?: unknown } })?.stream?.stream_state)) slices += 1;
-    progress.plan(stream.name, slices);
+    const saved = (states.get(stream.name) as { stream?: { stream_state?: unknown } })?.stream?.stream_state;
+    progress.plan(stream.name, await PlannedWindows.of(stream, config, saved));
   }
   const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.cursor ? 'incremental' : 'full_refresh' })) };
   const { Source } = await import('./source.js');

@@ -76,6 +76,6 @@ export class StreamState {
 }
 
 /** The same partition whatever the order of its keys (a store may reorder them). */
-function partitionKey(partition: Record<string, unknown>): string {
+export function partitionKey(partition: Record<string, unknown>): string {
   return JSON.stringify(Object.keys(partition).sort().map((key) => [key, partition[key]]));
 }

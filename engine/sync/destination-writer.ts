@@ -30,7 +30,7 @@ export class DestinationWriter implements MessageWriter {
       case 'STATE': {
         const stream = message.state.stream.stream_descriptor.name;
         this.destination.checkpoint(stream, message.state as unknown as Record<string, unknown>);
-        this.progress.checkpoint(stream);
+        this.progress.checkpoint(stream, message.state.stream.stream_state);
         return;
       }
       case 'LOG':

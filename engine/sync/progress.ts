@@ -1,3 +1,4 @@
+import type { PlannedWindows } from './planned-windows.js';
 import type { Redactor } from '../protocol/redactor.js';
 
 export interface ProgressStream {
@@ -9,8 +10,9 @@ interface StreamProgress {
   name: string;
   status: string;
   records: number;
-  checkpoints: number;
-  slices: number;
+  /** Planned windows the latest STATE covers. */
+  done: number;
+  windows: PlannedWindows;
 }
 
 /**
@@ -31,8 +33,8 @@ export class SyncProgress {
     private readonly startedAt = now(),
   ) {}
 
-  plan(stream: string, slices: number): void {
-    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, checkpoints: 0, slices });
+  plan(stream: string, windows: PlannedWindows): void {
+    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, windows });
   }
 
   request(): void {
@@ -45,9 +47,9 @@ export class SyncProgress {
     this.redraw();
   }
 
-  checkpoint(stream: string): void {
+  checkpoint(stream: string, streamState: Record<string, unknown>): void {
     const progress = this.streams.get(stream)!;
-    progress.checkpoints = Math.min(progress.checkpoints + 1, progress.slices);
+    progress.done = progress.windows.covered(streamState);
     this.redraw();
   }
 
@@ -97,7 +99,7 @@ export class SyncProgress {
     this.lastDraw = now;
     this.clear();
     const lines = [...this.streams.values()].map(
-      (s) => `${s.name.padEnd(34)} ${s.status.padEnd(10)} slices ${s.checkpoints}/${s.slices}  records ${s.records}`,
+      (s) => `${s.name.padEnd(34)} ${s.status.padEnd(10)} slices ${s.done}/${s.windows.total}  records ${s.records}`,
     );
     lines.push(`requests ${this.requests}  retries ${this.retries}`);
     this.out.write(`${lines.join('\n')}\n`);
