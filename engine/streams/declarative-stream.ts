@@ -41,7 +41,6 @@ export interface PlannedRequest {
 
 /** What every window of one read shares. */
 interface WindowRun {
-  base: ExpressionContext;
   sink: StreamSink;
   checkpoints?: StateCheckpoints;
   emission: Limiter;
@@ -89,7 +88,6 @@ export class DeclarativeStream {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const run: WindowRun = {
-      base,
       sink: options.sink,
       checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
       // One window at a time reaches the sink, whole and followed by any checkpoint that covers it.
