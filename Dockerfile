@@ -18,7 +18,7 @@ COPY --from=build /app/package.json /app/manifest.yaml ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/schemas schemas
-COPY --from=build /app/engine/manifest/manifest.schema.json engine/manifest/manifest.schema.json
+COPY --from=build /app/engine/format/manifest.schema.json engine/format/manifest.schema.json
 USER node
 ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=2 /app/dist/bin/cli.js"
 ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/dist/bin/cli.js"]

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { runCommand, type CommandIo, type CommandName } from '../engine/commands.js';
+import type { CommandIo, CommandName } from '../engine/commands/command.js';
+import { runCommand } from '../engine/commands/run-command.js';
 
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
 const USER_AGENT = 'manifest-connector/0.1 (declarative Airbyte source engine)';

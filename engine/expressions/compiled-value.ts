@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import type { SourceLocation } from '../manifest/source-location.js';
+import type { Clock } from '../core/clock.js';
+import type { SourceLocation } from '../core/source-location.js';
 import { Template, type ExpressionContext } from './template.js';
 import { whenAll } from './when-all.js';
 

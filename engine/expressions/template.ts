@@ -1,7 +1,7 @@
 import jsonata from 'jsonata';
-import { configError } from '../errors.js';
-import { describeLocation, type SourceLocation } from '../manifest/source-location.js';
-import type { Clock } from '../clock.js';
+import { configError } from '../core/errors.js';
+import { describeLocation, type SourceLocation } from '../core/source-location.js';
+import type { Clock } from '../core/clock.js';
 import { dateFunctions } from './date-functions.js';
 import { whenAll } from './when-all.js';
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
-import type { BackoffDefinition } from '../manifest/types.js';
-import type { HttpResponse } from './transport.js';
+import type { Clock } from '../core/clock.js';
+import type { BackoffDefinition } from '../format/types.js';
+import type { HttpResponse } from '../core/http-transport.js';
 
 /** How long to wait before attempt `attempt + 1`; undefined lets the next strategy decide. */
 export interface BackoffStrategy {

@@ -1,11 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import type { FailureType } from '../errors.js';
+import type { FailureType } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseAction, ResponseFilterDefinition } from '../manifest/types.js';
+import type { ErrorHandlerDefinition, ResponseAction, ResponseFilterDefinition } from '../format/types.js';
 import { createBackoffStrategy, type BackoffStrategy } from './backoff-strategies.js';
-import type { HttpResponse } from './transport.js';
-import { NetworkError } from './transport.js';
+import type { HttpResponse } from '../core/http-transport.js';
+import { NetworkError } from '../core/http-transport.js';
 
 /** One attempt's outcome as the error handler sees it. */
 export type AttemptOutcome = { response: HttpResponse; error?: undefined } | { response?: undefined; error: NetworkError };

@@ -1,11 +1,11 @@
 import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
 import { sendWithRetries } from './send-with-retries.js';
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { OAuthAuthenticatorDefinition } from '../manifest/types.js';
-import type { Runtime } from '../runtime.js';
+import type { OAuthAuthenticatorDefinition } from '../format/types.js';
+import type { Runtime } from '../core/runtime.js';
 
 interface AccessToken {
   value: string;

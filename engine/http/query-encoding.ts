@@ -1,4 +1,4 @@
-import type { QueryEncoding } from '../manifest/types.js';
+import type { QueryEncoding } from '../format/types.js';
 
 /**
  * Builds a query string. `form` percent-encodes every value and flattens objects into dotted keys (Rest.li 1.0

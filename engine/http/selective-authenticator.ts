@@ -1,8 +1,8 @@
 import type { Authenticator } from './authenticator.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SelectiveAuthenticatorDefinition } from '../manifest/types.js';
-import { configError } from '../errors.js';
+import type { SelectiveAuthenticatorDefinition } from '../format/types.js';
+import { configError } from '../core/errors.js';
 
 /** Picks one of several authenticators by a config value, e.g. `credentials.auth_method`. */
 export class SelectiveAuthenticator implements Authenticator {

@@ -1,9 +1,9 @@
-import { ConnectorError, transientError, type FailureType } from '../errors.js';
+import { ConnectorError, transientError, type FailureType } from '../core/errors.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../core/runtime.js';
 import type { Authenticator } from './authenticator.js';
 import { withResponse, type AttemptOutcome, type ErrorHandler, type Verdict } from './error-handler.js';
-import { NetworkError, type HttpRequest, type HttpResponse } from './transport.js';
+import { NetworkError, type HttpRequest, type HttpResponse } from '../core/http-transport.js';
 
 export interface SuccessfulResponse {
   response: HttpResponse;

@@ -1,8 +1,8 @@
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../core/runtime.js';
 import { Template } from '../expressions/template.js';
 import { compileValue, type CompiledValue } from '../expressions/compiled-value.js';
 import { positionOf, type LoadedManifest } from './load.js';
-import { childPath, describeLocation, type SourceLocation } from './source-location.js';
+import { childPath, describeLocation, type SourceLocation } from '../core/source-location.js';
 
 export type Path = (string | number)[];
 

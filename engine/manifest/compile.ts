@@ -1,9 +1,9 @@
-import { configError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
-import { componentRegistry } from '../components.js';
+import { configError } from '../core/errors.js';
+import type { Runtime } from '../core/runtime.js';
+import { componentRegistry } from './registry.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import { CompileContext } from './compile-context.js';
-import type { CheckStreamDefinition, SpecDefinition } from './types.js';
+import type { CheckStreamDefinition, SpecDefinition } from '../format/types.js';
 import { validateManifestText, type ValidatedManifest } from './manifest-file.js';
 
 /** A manifest made runnable: the spec, the check, and compiled streams. */

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node } from 'yaml';
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 
 export interface Position {
   line: number;

@@ -1,5 +1,5 @@
-import { configError } from '../errors.js';
-import { childPath, describeLocation } from './source-location.js';
+import { configError } from '../core/errors.js';
+import { childPath, describeLocation } from '../core/source-location.js';
 import type { LoadedManifest, PositionMap } from './load.js';
 
 /**

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { configError } from '../errors.js';
-import { schemaProblems, yamlPath } from '../schema-problems.js';
+import { configError } from '../core/errors.js';
+import { schemaProblems, yamlPath } from '../json-schema/schema-problems.js';
 import { positionOf, type LoadedManifest } from './load.js';
-import { describeLocation } from './source-location.js';
-import type { ManifestDefinition } from './types.js';
+import { describeLocation } from '../core/source-location.js';
+import type { ManifestDefinition } from '../format/types.js';
 
 /** How the manifest schema is applied: every error, declared defaults filled in, components told apart by `type`. */
 export const MANIFEST_VALIDATOR_OPTIONS = { useDefaults: true, discriminator: true, verbose: true } as const;

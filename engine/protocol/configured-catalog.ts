@@ -1,4 +1,4 @@
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 
 export interface ConfiguredStream {
   name: string;

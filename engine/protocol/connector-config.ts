@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { configError } from '../errors.js';
-import { createAjv } from '../json-schema.js';
+import { configError } from '../core/errors.js';
+import { createAjv } from '../json-schema/ajv.js';
 
 /**
  * Checks a config against the connection spec and returns a copy with the spec's defaults filled in.

@@ -1,4 +1,4 @@
-import type { ConnectorError } from '../errors.js';
+import type { ConnectorError } from '../core/errors.js';
 import type { AirbyteMessage } from './messages.js';
 
 /** The TRACE ERROR message for a failure: the user's message, the technical detail, and the stream if any. */

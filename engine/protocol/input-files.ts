@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 
 /** Reads a JSON file given on the command line; says which option and what is wrong when it cannot. */
 export function readJsonFile(path: string, option: string): unknown {

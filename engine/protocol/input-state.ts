@@ -1,4 +1,4 @@
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 
 /**
  * The state a read starts from, by stream name. Accepts the protocol's list of STREAM state messages, one such

@@ -1,5 +1,5 @@
-import type { FailureType } from '../errors.js';
-import type { LogLevel } from '../runtime.js';
+import type { FailureType } from '../core/errors.js';
+import type { LogLevel } from '../core/runtime.js';
 
 /** Airbyte protocol messages, field names exactly as the protocol spells them. */
 export type AirbyteMessage =

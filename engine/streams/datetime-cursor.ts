@@ -1,9 +1,9 @@
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import { parseDate } from '../expressions/date-functions.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../manifest/types.js';
+import type { DatetimeBasedCursorDefinition } from '../format/types.js';
 import { addDuration, parseDuration, type Duration } from './duration.js';
 
 /** A window [start, end) in epoch ms. */

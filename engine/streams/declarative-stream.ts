@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { asConnectorError, configError } from '../errors.js';
-import { jsonSchemaProblems } from '../json-schema.js';
-import { createLimiter, type Limiter } from '../concurrency.js';
+import { asConnectorError, configError } from '../core/errors.js';
+import { jsonSchemaProblems } from '../json-schema/ajv.js';
+import { createLimiter, type Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DeclarativeStreamDefinition } from '../manifest/types.js';
-import type { HttpRequest } from '../http/transport.js';
+import type { DeclarativeStreamDefinition } from '../format/types.js';
+import type { HttpRequest } from '../core/http-transport.js';
 import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
 import type { StreamRecord } from './record-selector.js';

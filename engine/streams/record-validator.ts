@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
-import { configError } from '../errors.js';
-import type { createAjv } from '../json-schema.js';
-import type { Logger } from '../runtime.js';
+import { configError } from '../core/errors.js';
+import type { createAjv } from '../json-schema/ajv.js';
+import type { Logger } from '../core/runtime.js';
 
 /**
  * Checks records against their stream's schema. A mismatch is reported once per field and rule as a warning;

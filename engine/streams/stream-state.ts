@@ -1,4 +1,4 @@
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 import type { DatetimeCursor } from './datetime-cursor.js';
 
 /**

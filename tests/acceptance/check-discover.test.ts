@@ -1,7 +1,7 @@
 // Acceptance: check (good config SUCCEEDED, bad config FAILED and never a crash, an exception one TRACE) and
 // discover (one CATALOG of unique, valid draft-07 schemas whose cursor and key fields exist and are scalars).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createAjv } from '../../engine/json-schema.js';
+import { createAjv } from '../../engine/json-schema/ajv.js';
 import { accessTokenConfig, activeApiVersion, runChild, traces, writeFiles, type RunResult } from '../helpers/connector-run.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 import { expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../e2e/support.js';

@@ -1,7 +1,7 @@
 // Acceptance: basic read (records of every stream validate against STRICT schemas, statuses, states with
 // sourceStats, unknown stream -> TRACE ERROR) and full refresh (two reads, same records, later emitted_at).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createAjv } from '../../engine/json-schema.js';
+import { createAjv } from '../../engine/json-schema/ajv.js';
 import {
   ALL_STREAMS,
   accessTokenConfig,

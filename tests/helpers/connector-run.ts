@@ -139,7 +139,7 @@ export function finalState(messages: Message[]): Message[] {
 export function defaultConcurrency(): number {
   const declared = /^concurrency_level:\s*(\d+)\s*(#.*)?$/m.exec(readFileSync(MANIFEST_PATH, 'utf8'));
   if (declared) return Number(declared[1]);
-  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'manifest', 'manifest.schema.json'), 'utf8')) as {
+  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'format', 'manifest.schema.json'), 'utf8')) as {
     properties: { concurrency_level: { default: number } };
   };
   return schema.properties.concurrency_level.default;

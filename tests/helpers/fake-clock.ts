@@ -1,4 +1,4 @@
-import type { Clock } from '../../engine/clock.js';
+import type { Clock } from '../../engine/core/clock.js';
 
 /** A clock tests move by hand. `sleep` returns at once and moves time forward by the wait, recording it. */
 export class FakeClock implements Clock {

@@ -1,7 +1,8 @@
 // Concurrency: the windows of every organization of every stream are read concurrently, up to the manifest's
 // concurrency_level, while each stream's guarantees hold when windows complete out of order.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createGotTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/http/transport.js';
+import { createGotTransport } from '../../engine/http/got-transport.js';
+import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/core/http-transport.js';
 import {
   accessTokenConfig,
   catalogFor,

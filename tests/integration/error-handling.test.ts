@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock } from '../../engine/clock.js';
+import { systemClock } from '../../engine/core/clock.js';
 import {
   ALL_STREAMS,
   PROJECT_ROOT,

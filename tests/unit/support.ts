@@ -3,12 +3,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../../engine/clock.js';
-import { ConnectorError } from '../../engine/errors.js';
-import { createGotTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/http/transport.js';
+import type { Clock } from '../../engine/core/clock.js';
+import { ConnectorError } from '../../engine/core/errors.js';
+import { createGotTransport } from '../../engine/http/got-transport.js';
+import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/core/http-transport.js';
 import { compileManifest, type Connector } from '../../engine/manifest/compile.js';
-import type { LogLevel, Runtime } from '../../engine/runtime.js';
-import { createLimiter } from '../../engine/concurrency.js';
+import type { LogLevel, Runtime } from '../../engine/core/runtime.js';
+import { createLimiter } from '../../engine/core/concurrency.js';
 import type { DeclarativeStream } from '../../engine/streams/declarative-stream.js';
 import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
 

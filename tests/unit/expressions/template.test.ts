@@ -1,9 +1,9 @@
-import { childPath } from '../../../engine/manifest/source-location.js';
+import { childPath } from '../../../engine/core/source-location.js';
 import { describe, it, expect } from '@jest/globals';
 import { Template, type ExpressionContext } from '../../../engine/expressions/template.js';
 import { compileValue } from '../../../engine/expressions/compiled-value.js';
-import { ConnectorError } from '../../../engine/errors.js';
-import type { SourceLocation } from '../../../engine/manifest/source-location.js';
+import { ConnectorError } from '../../../engine/core/errors.js';
+import type { SourceLocation } from '../../../engine/core/source-location.js';
 import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
 import { rejection, thrown } from '../support.js';
 

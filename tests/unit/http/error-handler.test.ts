@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { describeOutcome, type AttemptOutcome } from '../../../engine/http/error-handler.js';
-import { NetworkError, type HttpResponse } from '../../../engine/http/transport.js';
+import { NetworkError, type HttpResponse } from '../../../engine/core/http-transport.js';
 import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
 import { rejection, testRuntime } from '../support.js';
 import { errorHandler, type HandlerSpec } from './handler-factory.js';

@@ -1,9 +1,9 @@
 // Builds an ErrorHandler the way the compiler does, with the schema's defaults filled in by hand.
-import { componentRegistry } from '../../../engine/components.js';
+import { componentRegistry } from '../../../engine/manifest/registry.js';
 import { ErrorHandler } from '../../../engine/http/error-handler.js';
 import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseFilterDefinition } from '../../../engine/manifest/types.js';
-import type { Runtime } from '../../../engine/runtime.js';
+import type { ErrorHandlerDefinition, ResponseFilterDefinition } from '../../../engine/format/types.js';
+import type { Runtime } from '../../../engine/core/runtime.js';
 import { PROJECT_ROOT } from '../support.js';
 
 export type HandlerSpec = Partial<Omit<ErrorHandlerDefinition, 'response_filters'>> & {

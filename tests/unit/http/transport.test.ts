@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGotTransport, NetworkError, type HttpRequest } from '../../../engine/http/transport.js';
+import { createGotTransport } from '../../../engine/http/got-transport.js';
+import { NetworkError, type HttpRequest } from '../../../engine/core/http-transport.js';
 import { startServer, type TestServer } from '../support.js';
 
 const transport = createGotTransport('transport-tests/1.0');

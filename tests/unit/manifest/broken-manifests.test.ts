@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileManifest } from '../../../engine/manifest/compile.js';
-import { ConnectorError } from '../../../engine/errors.js';
+import { ConnectorError } from '../../../engine/core/errors.js';
 import { runInProcess, writeFiles } from '../../helpers/connector-run.js';
 import { columnOf, countingTransport, lineOf, oneStreamManifest, PROJECT_ROOT, REAL_MANIFEST_PATH, testRuntime } from '../support.js';
 

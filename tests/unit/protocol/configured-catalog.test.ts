@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConnectorError } from '../../../engine/errors.js';
+import { ConnectorError } from '../../../engine/core/errors.js';
 import { parseConfiguredCatalog } from '../../../engine/protocol/configured-catalog.js';
 
 const entry = (name: unknown, sync_mode?: unknown) => ({

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { ConnectorError } from '../../../engine/errors.js';
+import { ConnectorError } from '../../../engine/core/errors.js';
 import { validateConfig } from '../../../engine/protocol/connector-config.js';
 import { compile, REAL_MANIFEST_PATH, testRuntime } from '../support.js';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { ConnectorError } from '../../../engine/errors.js';
+import { ConnectorError } from '../../../engine/core/errors.js';
 import { compile, lineOf, oneStreamManifest, readStream, startServer, testRuntime, type ReadResult, type Reply, type SeenRequest, type TestServer } from '../support.js';
 
 let server: TestServer | undefined;

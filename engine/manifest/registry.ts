@@ -1,20 +1,20 @@
-import type { ComponentRegistry } from './manifest/compile-context.js';
-import { BearerAuthenticator } from './http/bearer-authenticator.js';
-import { ErrorHandler } from './http/error-handler.js';
-import { HttpRequester } from './http/http-requester.js';
-import { NoAuth } from './http/no-auth.js';
-import { OAuthAuthenticator } from './http/oauth-authenticator.js';
-import { SelectiveAuthenticator } from './http/selective-authenticator.js';
-import { CursorPaginator } from './streams/cursor-paginator.js';
-import { DatetimeCursor } from './streams/datetime-cursor.js';
-import { DeclarativeStream } from './streams/declarative-stream.js';
-import { ListPartitionRouter } from './streams/list-partition-router.js';
-import { OffsetPaginator } from './streams/offset-paginator.js';
-import { PageNumberPaginator } from './streams/page-number-paginator.js';
-import { RecordSelector } from './streams/record-selector.js';
-import { SimpleRetriever } from './streams/simple-retriever.js';
-import { SubstreamPartitionRouter } from './streams/substream-partition-router.js';
-import { AddFields, RemoveFields } from './streams/transformations.js';
+import type { ComponentRegistry } from './compile-context.js';
+import { BearerAuthenticator } from '../http/bearer-authenticator.js';
+import { ErrorHandler } from '../http/error-handler.js';
+import { HttpRequester } from '../http/http-requester.js';
+import { NoAuth } from '../http/no-auth.js';
+import { OAuthAuthenticator } from '../http/oauth-authenticator.js';
+import { SelectiveAuthenticator } from '../http/selective-authenticator.js';
+import { CursorPaginator } from '../streams/cursor-paginator.js';
+import { DatetimeCursor } from '../streams/datetime-cursor.js';
+import { DeclarativeStream } from '../streams/declarative-stream.js';
+import { ListPartitionRouter } from '../streams/list-partition-router.js';
+import { OffsetPaginator } from '../streams/offset-paginator.js';
+import { PageNumberPaginator } from '../streams/page-number-paginator.js';
+import { RecordSelector } from '../streams/record-selector.js';
+import { SimpleRetriever } from '../streams/simple-retriever.js';
+import { SubstreamPartitionRouter } from '../streams/substream-partition-router.js';
+import { AddFields, RemoveFields } from '../streams/transformations.js';
 
 /** Every `type:` a manifest may use, and the component it becomes. The manifest schema lists the same names. */
 export const componentRegistry: ComponentRegistry = {

@@ -3,15 +3,15 @@
 // schemas a manifest names). Run by `npm run build`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
-import { createAjv, JSON_SCHEMA_DRAFT_07 } from './json-schema.js';
-import { MANIFEST_VALIDATOR_OPTIONS } from './manifest/validate.js';
+import { createAjv, JSON_SCHEMA_DRAFT_07 } from '../json-schema/ajv.js';
+import { MANIFEST_VALIDATOR_OPTIONS } from '../manifest/validate.js';
 
 type StandaloneCode = (ajv: ReturnType<typeof createAjv>, validate: unknown) => string;
 const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as StandaloneCode;
 
-const manifestSchema = JSON.parse(readFileSync(new URL('../../engine/manifest/manifest.schema.json', import.meta.url), 'utf8')) as object;
+const manifestSchema = JSON.parse(readFileSync(new URL('../../../engine/format/manifest.schema.json', import.meta.url), 'utf8')) as object;
 const manifestAjv = createAjv({ ...MANIFEST_VALIDATOR_OPTIONS, validateSchema: true, code: { source: true } });
-writeFileSync(new URL('./manifest/manifest-validator.cjs', import.meta.url), standaloneCode(manifestAjv, manifestAjv.compile(manifestSchema)));
+writeFileSync(new URL('../manifest/manifest-validator.cjs', import.meta.url), standaloneCode(manifestAjv, manifestAjv.compile(manifestSchema)));
 
 const metaAjv = createAjv({ verbose: true, code: { source: true } });
-writeFileSync(new URL('./json-schema-validator.cjs', import.meta.url), standaloneCode(metaAjv, metaAjv.getSchema(JSON_SCHEMA_DRAFT_07)));
+writeFileSync(new URL('../json-schema/json-schema-validator.cjs', import.meta.url), standaloneCode(metaAjv, metaAjv.getSchema(JSON_SCHEMA_DRAFT_07)));

@@ -1,7 +1,18 @@
-import { selectStreams, type Connector } from './manifest/compile.js';
-import { validateConfig } from './protocol/connector-config.js';
-import { parseInputState } from './protocol/input-state.js';
-import type { Redactor } from './protocol/redactor.js';
+import { basename } from 'node:path';
+import { selectStreams, type Connector } from '../manifest/compile.js';
+import { readJsonFile } from '../protocol/input-files.js';
+import { validateConfig } from '../protocol/connector-config.js';
+import { parseInputState } from '../protocol/input-state.js';
+import type { Redactor } from '../protocol/redactor.js';
+import type { CommandContext } from './command.js';
+
+/** `validate`: checks manifest and config and prints the requests a read would make, sending none. */
+export async function validate({ connector, config, options, io, redactor }: CommandContext): Promise<number> {
+  const state = options.state ? readJsonFile(options.state, '--state') : undefined;
+  const plans = await planRead(connector, config, state, options.streams, redactor);
+  io.stdout.write(options.json ? `${plans.map((plan) => JSON.stringify(plan)).join('\n')}\n` : formatPlan(plans, basename(options.manifest)));
+  return 0;
+}
 
 export interface StreamPlan {
   stream: string;

@@ -1,36 +1,5 @@
 import type { Got, RequestError } from 'got';
-
-export interface HttpRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-export interface HttpResponse {
-  status: number;
-  /** Header names in lower case. */
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The one place bytes cross the network. Injected so a benchmark can count or replace it. */
-export interface HttpTransport {
-  send(request: HttpRequest): Promise<HttpResponse>;
-}
-
-/** A request that never produced a response: refused, reset, timed out, DNS. */
-export class NetworkError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'NetworkError';
-  }
-}
+import { NetworkError, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http-transport.js';
 
 /**
  * Transport on got, with got's own retries off: the manifest's error handler decides. It uses got's stream interface

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { HttpTransport } from './http/transport.js';
+import type { HttpTransport } from './http-transport.js';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 

@@ -1,0 +1,43 @@
+import type { Clock } from '../core/clock.js';
+import type { HttpTransport } from '../core/http-transport.js';
+import type { Runtime } from '../core/runtime.js';
+import type { Connector } from '../manifest/compile.js';
+import type { MessageWriter } from '../protocol/messages.js';
+import type { OutputStream } from '../protocol/output.js';
+import type { Redactor } from '../protocol/redactor.js';
+import type { ProgressStream } from '../sync/progress.js';
+
+export type CommandName = 'spec' | 'check' | 'discover' | 'read' | 'validate' | 'sync';
+
+/** The command line, parsed: file paths and switches. */
+export interface CommandOptions {
+  manifest: string;
+  config?: string;
+  catalog?: string;
+  state?: string;
+  streams?: string[];
+  output?: string;
+  json?: boolean;
+}
+
+/** The outside world a command runs in; tests replace any of it. */
+export interface CommandIo {
+  stdout: OutputStream;
+  stderr: ProgressStream;
+  clock?: Clock;
+  transport?: HttpTransport;
+  signal?: AbortSignal;
+  userAgent: string;
+}
+
+/** What every command after `spec` is given: the compiled manifest, the runtime, where messages go, the raw inputs. */
+export interface CommandContext {
+  connector: Connector;
+  runtime: Runtime;
+  output: MessageWriter;
+  redactor: Redactor;
+  options: CommandOptions;
+  io: CommandIo;
+  /** The config file's content as the user wrote it (validated by each command). */
+  config: unknown;
+}

@@ -1,0 +1,87 @@
+import { systemClock } from '../core/clock.js';
+import { asConnectorError } from '../core/errors.js';
+import type { Runtime } from '../core/runtime.js';
+import { createGotTransport } from '../http/got-transport.js';
+import { readManifestFile } from '../manifest/manifest-file.js';
+import { errorTrace } from '../protocol/error-trace.js';
+import { readJsonFile } from '../protocol/input-files.js';
+import type { MessageWriter } from '../protocol/messages.js';
+import { ProtocolOutput } from '../protocol/output.js';
+import { Redactor } from '../protocol/redactor.js';
+import type { DestinationWriter } from '../sync/destination-writer.js';
+import type { SyncProgress } from '../sync/progress.js';
+import type { CommandContext, CommandIo, CommandName, CommandOptions } from './command.js';
+import { spec } from './spec.js';
+
+// Modules only some commands need are imported when used: `spec` answers without loading the expression engine,
+// the HTTP client, the config validator or SQLite, so it starts about as fast as node itself.
+
+const COMMANDS = {
+  check: async () => (await import('./check.js')).check,
+  discover: async () => (await import('./discover.js')).discover,
+  read: async () => (await import('./read.js')).read,
+  validate: async () => (await import('./validate.js')).validate,
+} satisfies Record<Exclude<CommandName, 'spec' | 'sync'>, () => Promise<(context: CommandContext) => Promise<number>>>;
+
+/** Wires a command: redaction, output, runtime, the compiled manifest; returns the process exit code. */
+export async function runCommand(command: CommandName, options: CommandOptions, io: CommandIo): Promise<number> {
+  const redactor = new Redactor();
+  const clock = io.clock ?? systemClock;
+  const signal = io.signal ?? new AbortController().signal;
+  const stdout = new ProtocolOutput(io.stdout, redactor);
+  let writer: MessageWriter = stdout;
+  let rawConfig: Record<string, unknown> | undefined;
+  let progress: SyncProgress | undefined;
+  const transport = io.transport ?? createGotTransport(io.userAgent);
+  const runtime: Runtime = {
+    clock,
+    signal,
+    transport: {
+      send: (request) => {
+        progress?.request();
+        return transport.send(request);
+      },
+    },
+    logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
+    addSecret: (value) => redactor.add(value),
+    onConfigUpdate: (update) => {
+      if (!rawConfig) return;
+      rawConfig = update(rawConfig);
+      void writer.emit({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: clock.now(), connectorConfig: { config: rawConfig } } });
+    },
+  };
+
+  try {
+    const manifest = readManifestFile(options.manifest);
+    if (command === 'spec') return await spec(manifest.definition.spec, stdout);
+    // The config as the user wrote it: validated (with defaults) by each command, handed back updated in CONTROL.
+    const config = options.config ? readJsonFile(options.config, '--config') : undefined;
+    redactor.addFromSpec(manifest.definition.spec.connection_specification, config);
+    if (config !== null && typeof config === 'object' && !Array.isArray(config)) rawConfig = config as Record<string, unknown>;
+    const { compileConnector } = await import('../manifest/compile.js');
+    const connector = compileConnector(manifest, runtime);
+    const context: CommandContext = { connector, runtime, output: writer, redactor, options, io, config };
+    if (command !== 'sync') return await (await COMMANDS[command]())(context);
+    const [{ SyncProgress }, { DestinationWriter }, { sync, openDestination }] = await Promise.all([
+      import('../sync/progress.js'),
+      import('../sync/destination-writer.js'),
+      import('./sync.js'),
+    ]);
+    progress = new SyncProgress(io.stderr, redactor, () => clock.now());
+    const destination = new DestinationWriter(await openDestination(options.output!), progress, options.config!);
+    writer = destination;
+    return await sync({ ...context, output: destination }, { writer: destination, progress });
+  } catch (caught) {
+    if (signal.aborted) {
+      const { cancelled } = await import('./read.js');
+      return cancelled(runtime, writer);
+    }
+    const error = asConnectorError(caught);
+    if (command === 'validate' || command === 'sync') io.stderr.write(`${redactor.redact(error.message)}\n`);
+    else await stdout.emit(errorTrace(error, clock.now()));
+    return 1;
+  } finally {
+    await writer.flush();
+    (writer as Partial<DestinationWriter>).close?.();
+  }
+}
