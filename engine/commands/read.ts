@@ -53,7 +53,7 @@ async function readStream(run: ReadRun, entry: ConfiguredStream, state: unknown)
   const stream = streamNamed(connector, entry.name);
   if (!stream) {
     const known = connector.streams.map((s) => s.name).join(', ');
-    const error = configError(`The catalog asks for stream "${entry.name}", which this connector does not have. Streams: ${known}.`, {
+    const error = configError('STREAM_UNKNOWN', `The catalog asks for stream "${entry.name}", which this connector does not have. Streams: ${known}.`, {
       stream: entry.name,
     });
     await output.emit(errorTrace(error, runtime.clock.now()));

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { configError } from '../core/errors.js';
+import { configError, systemError } from '../core/errors.js';
 import { describeLocation, type SourceLocation } from '../core/source-location.js';
 import type { Clock } from '../core/clock.js';
 import { dateFunctions } from './date-functions.js';
@@ -54,8 +54,8 @@ export class Template {
     }
     if (last < source.length) parts.push(source.slice(last));
     if (source.slice(last).includes('{{')) {
-      throw configError(`Unclosed "{{" in ${JSON.stringify(source)} at ${describeLocation(location)}: expected "}}".`, {
-        location: describeLocation(location),
+      throw configError('MANIFEST_INVALID', `Unclosed "{{" in ${JSON.stringify(source)} at ${describeLocation(location)}: expected "}}".`, {
+        location,
       });
     }
     return new Template(source, parts, location);
@@ -86,19 +86,19 @@ export class Template {
   private run(expression: Expression, context: ExpressionContext): unknown {
     try {
       const result = expression.evaluate(context);
-      if (result instanceof Promise) return result.then(normalise, (error: unknown) => Promise.reject(this.failure(error)));
+      if (result instanceof Promise) return result.then(normalise, (error: unknown) => Promise.reject(this.failure(error, context)));
       return normalise(result);
     } catch (error) {
-      throw this.failure(error);
+      throw this.failure(error, context);
     }
   }
 
-  private failure(error: unknown): Error {
+  private failure(error: unknown, context: ExpressionContext): Error {
     const reason = (error as { message?: unknown })?.message ?? String(error);
-    return configError(`The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`, {
-      location: describeLocation(this.location),
-      cause: error,
-    });
+    const message = `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`;
+    // Over the config alone, the user's input or the manifest is wrong; over a response, what the API answered is.
+    const overResponse = context.response !== undefined || context.record !== undefined || context.headers !== undefined;
+    return (overResponse ? systemError : configError)('EXPRESSION_FAILED', message, { location: this.location, cause: error });
   }
 }
 
@@ -106,16 +106,16 @@ function compileExpression(text: string, location: SourceLocation, clock: Clock)
   const keys = text.trim().split('.');
   if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, withDateFunctions(jsonata(text), clock));
   if (!text.trim()) {
-    throw configError(`Empty expression "{{ }}" at ${describeLocation(location)}.`, { location: describeLocation(location) });
+    throw configError('MANIFEST_INVALID', `Empty expression "{{ }}" at ${describeLocation(location)}.`, { location });
   }
   try {
     return withDateFunctions(jsonata(text), clock);
   } catch (error) {
     const detail = error as { message?: string; position?: number };
-    throw configError(
+    throw configError('MANIFEST_INVALID', 
       `Invalid expression "{{${text}}}" at ${describeLocation(location)}: ${detail.message ?? String(error)}` +
         (detail.position !== undefined ? ` (at character ${detail.position} of the expression)` : ''),
-      { location: describeLocation(location) },
+      { location },
     );
   }
 }

@@ -89,7 +89,7 @@ export class OAuthAuthenticator implements Authenticator {
     const body = (result?.body ?? {}) as Record<string, unknown>;
     const value = body[this.definition.access_token_name];
     if (typeof value !== 'string' || value === '') {
-      throw configError(
+      throw configError('AUTH_FAILED', 
         `The OAuth token endpoint answered without "${this.definition.access_token_name}". Check token_refresh_endpoint and the credentials.`,
       );
     }

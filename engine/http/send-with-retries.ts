@@ -129,6 +129,7 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
     `${options.describe} failed with ${verdict.reason}${detail ? `: ${detail}` : ''}`;
   return new ConnectorError(message, {
     failureType,
+    code: outcome.response?.status === 401 || outcome.response?.status === 403 ? 'AUTH_FAILED' : 'HTTP_FAILED',
     internalMessage: `${options.describe} -> ${verdict.reason}${detail ? ` ${detail}` : ''}`,
   });
 }
@@ -138,14 +139,14 @@ async function exhausted(error: RetryableAttempt, options: SendOptions, attempts
   const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
   const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body)}` : ''}`;
   if (verdict.action !== 'RATE_LIMITED') {
-    return transientError(verdict.message ? `${verdict.message} (${base})` : `${base} This is usually temporary; try again later.`, {
+    return transientError('RETRY_EXHAUSTED', verdict.message ? `${verdict.message} (${base})` : `${base} This is usually temporary; try again later.`, {
       internalMessage,
     });
   }
   const context = outcome.response ? withResponse(options.context, outcome.response) : options.context;
   const extra = options.handler.rateLimitMessage ? String(await options.handler.rateLimitMessage.evaluate(context)) : '';
   const reset = options.handler.rateLimitReset ? Number(await options.handler.rateLimitReset.evaluate(context)) : undefined;
-  return transientError([verdict.message, base, extra].filter(Boolean).join(' '), {
+  return transientError('RATE_LIMITED', [verdict.message, base, extra].filter(Boolean).join(' '), {
     internalMessage,
     rateLimitResetAt: Number.isFinite(reset) ? reset : undefined,
   });

@@ -21,12 +21,12 @@ export function compileConnector(manifest: ValidatedManifest, runtime: Runtime):
   const streams = definition.streams.map((stream, index) => context.build<DeclarativeStream>(stream, ['streams', index]));
   const names = new Set<string>();
   definition.streams.forEach((stream, index) => {
-    if (names.has(stream.name)) throw configError(`Two streams are named "${stream.name}"; the second is at ${context.describe(['streams', index, 'name'])}.`);
+    if (names.has(stream.name)) throw configError('MANIFEST_INVALID', `Two streams are named "${stream.name}"; the second is at ${context.describe(['streams', index, 'name'])}.`);
     names.add(stream.name);
   });
   for (const [index, name] of definition.check.stream_names.entries()) {
     if (!names.has(name)) {
-      throw configError(`check names the stream "${name}" at ${context.describe(['check', 'stream_names', index])}, but no stream has that name.`);
+      throw configError('MANIFEST_INVALID', `check names the stream "${name}" at ${context.describe(['check', 'stream_names', index])}, but no stream has that name.`);
     }
   }
   return { spec: definition.spec, check: definition.check, concurrencyLevel: definition.concurrency_level, streams };
@@ -36,7 +36,7 @@ export function compileConnector(manifest: ValidatedManifest, runtime: Runtime):
 export function selectStreams(connector: Connector, names: string[] | undefined): DeclarativeStream[] {
   const unknown = (names ?? []).filter((name) => !connector.streams.some((stream) => stream.name === name));
   if (unknown.length > 0) {
-    throw configError(`Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
+    throw configError('STREAM_UNKNOWN', `Unknown stream(s): ${unknown.join(', ')}. Streams: ${connector.streams.map((s) => s.name).join(', ')}.`);
   }
   return connector.streams.filter((stream) => !names || names.includes(stream.name));
 }

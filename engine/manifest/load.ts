@@ -25,12 +25,13 @@ export function loadManifestText(text: string, file: string): LoadedManifest {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
+    const first = lineCounter.linePos(document.errors[0].pos[0]);
     const problems = document.errors.map((error) => {
       const at = lineCounter.linePos(error.pos[0]);
       const where = `${file}:${at.line}:${at.col}`;
       return `${where}: ${error.message.split('\n')[0]}`;
     });
-    throw configError(`The manifest is not valid YAML:\n  ${problems.join('\n  ')}`, { location: file });
+    throw configError('MANIFEST_INVALID', `The manifest is not valid YAML:\n  ${problems.join('\n  ')}`, { location: { path: '', file, line: first.line, column: first.col } });
   }
   const positions: PositionMap = new WeakMap();
   const position = (node: Node | null | undefined): Position => {
@@ -65,8 +66,8 @@ export function loadManifestText(text: string, file: string): LoadedManifest {
 
   const value = convert(document.contents);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw configError(`The manifest ${file} must be a YAML mapping with "streams" and "spec" at its top level.`, {
-      location: file,
+    throw configError('MANIFEST_INVALID', `The manifest ${file} must be a YAML mapping with "streams" and "spec" at its top level.`, {
+      location: { path: '', file },
     });
   }
   return { value: value as Record<string, unknown>, positions, file };

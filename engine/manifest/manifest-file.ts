@@ -27,7 +27,7 @@ export function readManifestFile(manifestPath: string): ValidatedManifest {
   try {
     text = readFileSync(fullPath, 'utf8');
   } catch (error) {
-    throw configError(`Cannot read the manifest ${fullPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw configError('MANIFEST_INVALID', `Cannot read the manifest ${fullPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return validateManifestText(text, basename(fullPath), dirname(fullPath));
 }

@@ -1,5 +1,5 @@
 import { configError } from '../core/errors.js';
-import { childPath, describeLocation } from '../core/source-location.js';
+import { childPath, describeLocation, type SourceLocation } from '../core/source-location.js';
 import type { LoadedManifest, PositionMap } from './load.js';
 
 /**
@@ -10,25 +10,26 @@ import type { LoadedManifest, PositionMap } from './load.js';
 export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
   const { value: root, positions, file } = manifest;
 
-  const where = (node: object, path: string): string => {
+  const locate = (node: object, path: string): SourceLocation => {
     const self = positions.get(node)?.self;
-    return describeLocation({ path, file, line: self?.line, column: self?.column });
+    return { path, file, line: self?.line, column: self?.column };
   };
+  const where = (node: object, path: string): string => describeLocation(locate(node, path));
 
   const lookup = (pointer: string, fromPath: string, node: object): unknown => {
     if (!pointer.startsWith('#/')) {
-      throw configError(
+      throw configError('MANIFEST_INVALID', 
         `Unsupported $ref "${pointer}" at ${where(node, fromPath)}: expected a pointer into this manifest such as "#/definitions/requester".`,
-        { location: where(node, fromPath) },
+        { location: locate(node, fromPath) },
       );
     }
     let target: unknown = root;
     for (const raw of pointer.slice(2).split('/')) {
       const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
       if (target === null || typeof target !== 'object' || !(key in (target as object))) {
-        throw configError(
+        throw configError('MANIFEST_INVALID', 
           `Dangling $ref "${pointer}" at ${where(node, fromPath)}: nothing is defined at "${key}". Check the name under definitions.`,
-          { location: where(node, fromPath) },
+          { location: locate(node, fromPath) },
         );
       }
       target = (target as Record<string, unknown>)[key];
@@ -56,13 +57,13 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
       return out;
     }
     if (typeof ref !== 'string') {
-      throw configError(`$ref at ${where(record, path)} must be a string such as "#/definitions/requester".`, {
-        location: where(record, path),
+      throw configError('MANIFEST_INVALID', `$ref at ${where(record, path)} must be a string such as "#/definitions/requester".`, {
+        location: locate(record, path),
       });
     }
     if (chain.includes(ref)) {
-      throw configError(`Circular $ref at ${where(record, path)}: ${[...chain, ref].join(' -> ')}.`, {
-        location: where(record, path),
+      throw configError('MANIFEST_INVALID', `Circular $ref at ${where(record, path)}: ${[...chain, ref].join(' -> ')}.`, {
+        location: locate(record, path),
       });
     }
     const { $ref: _ignored, ...overrides } = record;

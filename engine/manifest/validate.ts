@@ -34,5 +34,5 @@ export function validateManifest(manifest: LoadedManifest): ManifestDefinition {
     if (!byPlace.has(place)) byPlace.set(place, `${location}: ${what}`);
   }
   const unique = [...byPlace.values()];
-  throw configError(`The manifest ${manifest.file} is invalid:\n  ${unique.join('\n  ')}`, { location: manifest.file });
+  throw configError('MANIFEST_INVALID', `The manifest ${manifest.file} is invalid:\n  ${unique.join('\n  ')}`, { location: { path: '', file: manifest.file } });
 }

@@ -9,15 +9,15 @@ export interface ConfiguredStream {
 export function parseConfiguredCatalog(value: unknown): ConfiguredStream[] {
   const streams = (value as { streams?: unknown } | null)?.streams;
   if (!Array.isArray(streams)) {
-    throw configError('The catalog must be an object with a "streams" list, as `discover` prints under "catalog".');
+    throw configError('CATALOG_INVALID', 'The catalog must be an object with a "streams" list, as `discover` prints under "catalog".');
   }
   return streams.map((entry, index) => {
     const item = entry as { stream?: { name?: unknown }; sync_mode?: unknown } | null;
     const name = item?.stream?.name;
-    if (typeof name !== 'string') throw configError(`Catalog entry ${index} has no stream.name.`);
+    if (typeof name !== 'string') throw configError('CATALOG_INVALID', `Catalog entry ${index} has no stream.name.`);
     const syncMode = item?.sync_mode ?? 'full_refresh';
     if (syncMode !== 'full_refresh' && syncMode !== 'incremental') {
-      throw configError(`Catalog entry ${index} ("${name}") has sync_mode ${JSON.stringify(syncMode)}; expected "full_refresh" or "incremental".`);
+      throw configError('CATALOG_INVALID', `Catalog entry ${index} ("${name}") has sync_mode ${JSON.stringify(syncMode)}; expected "full_refresh" or "incremental".`);
     }
     return { name, syncMode };
   });

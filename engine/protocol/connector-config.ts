@@ -8,7 +8,7 @@ import { createAjv } from '../json-schema/ajv.js';
  */
 export function validateConfig(config: unknown, connectionSpecification: Record<string, unknown>): Record<string, unknown> {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw configError('The config must be a JSON object.');
+    throw configError('CONFIG_INVALID', 'The config must be a JSON object.');
   }
   const validate = createAjv({ useDefaults: true, verbose: true }).compile(connectionSpecification);
   const copy = structuredClone(config) as Record<string, unknown>;
@@ -36,7 +36,7 @@ export function validateConfig(config: unknown, connectionSpecification: Record<
     const index = problems.indexOf(`"${field}" must be one of`);
     problems[index] += ` ${[...new Set(allowed.map((value) => JSON.stringify(value)))].join(', ')}`;
   }
-  throw configError(`The config is invalid: ${[...new Set(problems)].join('; ')}.`);
+  throw configError('CONFIG_INVALID', `The config is invalid: ${[...new Set(problems)].join('; ')}.`);
 }
 
 /**

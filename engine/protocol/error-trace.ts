@@ -10,7 +10,7 @@ export function errorTrace(error: ConnectorError, emittedAt: number): AirbyteMes
       emitted_at: emittedAt,
       error: {
         message: error.message,
-        internal_message: error.internalMessage ?? error.location,
+        internal_message: error.detail,
         stack_trace: error.stack,
         failure_type: error.failureType,
         ...(error.stream ? { stream_descriptor: { name: error.stream } } : {}),

@@ -7,11 +7,11 @@ export function readJsonFile(path: string, option: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw configError(`Cannot read the ${option} file "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    throw configError('INPUT_UNREADABLE', `Cannot read the ${option} file "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   try {
     return text.trim() === '' ? null : (JSON.parse(text) as unknown);
   } catch (error) {
-    throw configError(`The ${option} file "${path}" is not valid JSON: ${(error as Error).message}.`);
+    throw configError('INPUT_UNREADABLE', `The ${option} file "${path}" is not valid JSON: ${(error as Error).message}.`);
   }
 }

@@ -25,7 +25,7 @@ export function parseInputState(value: unknown): Map<string, unknown> {
 }
 
 function invalid(where: string, why: string): Error {
-  return configError(
+  return configError('STATE_INVALID', 
     `The state is not in a shape this connector understands: ${where} (${why}). Expected a list of messages like ` +
       '{"type":"STREAM","stream":{"stream_descriptor":{"name":"..."},"stream_state":{...}}}.',
   );

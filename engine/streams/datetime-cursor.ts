@@ -51,13 +51,13 @@ export class DatetimeCursor {
   async window(context: ExpressionContext): Promise<DateWindow> {
     const granularityText = String(await this.granularity.evaluate(context));
     if (granularityText !== 'P1D' && granularityText !== 'P1M') {
-      throw configError(`granularity at ${this.where} is "${granularityText}"; expected P1D (whole days) or P1M (whole months).`);
+      throw configError('CONFIG_INVALID', `granularity at ${this.where} is "${granularityText}"; expected P1D (whole days) or P1M (whole months).`);
     }
     const granularity = granularityText === 'P1D' ? 'day' : 'month';
     const step = this.duration(await this.step.evaluate(context), 'step');
-    if (step.months === 0 && step.ms < DAY_MS) throw configError(`step at ${this.where} must be at least one day, got ${step.text}.`);
+    if (step.months === 0 && step.ms < DAY_MS) throw configError('CONFIG_INVALID', `step at ${this.where} must be at least one day, got ${step.text}.`);
     if (granularity === 'month' && (step.months === 0 || step.ms !== 0)) {
-      throw configError(`step at ${this.where} is ${step.text}, but windows are whole months (granularity P1M): use whole months, e.g. P1M or P12M.`);
+      throw configError('CONFIG_INVALID', `step at ${this.where} is ${step.text}, but windows are whole months (granularity P1M): use whole months, e.g. P1M or P12M.`);
     }
     return {
       start: alignUp(this.date(await this.start.evaluate(context), 'start_datetime'), granularity),
@@ -117,7 +117,7 @@ export class DatetimeCursor {
   private date(value: unknown, field: string): number {
     const ms = typeof value === 'number' ? value : this.parseValue(value) ?? tryParse(value);
     if (ms === undefined || !Number.isFinite(ms)) {
-      throw configError(`${field} at ${this.where} gave ${JSON.stringify(value)}; expected a date (epoch ms or ISO-8601).`);
+      throw configError('CONFIG_INVALID', `${field} at ${this.where} gave ${JSON.stringify(value)}; expected a date (epoch ms or ISO-8601).`);
     }
     return ms;
   }
@@ -126,7 +126,7 @@ export class DatetimeCursor {
     try {
       return parseDuration(String(value));
     } catch (error) {
-      throw configError(`${field} at ${this.where}: ${(error as Error).message}.`);
+      throw configError('CONFIG_INVALID', `${field} at ${this.where}: ${(error as Error).message}.`);
     }
   }
 }

@@ -225,17 +225,17 @@ function loadSchema(file: string, context: CompileContext, path: Path): Record<s
   try {
     text = readFileSync(fullPath, 'utf8');
   } catch {
-    throw configError(`The schema file "${file}" named at ${context.describe(path)} cannot be read (looked for ${fullPath}).`);
+    throw configError('SCHEMA_FILE_INVALID', `The schema file "${file}" named at ${context.describe(path)} cannot be read (looked for ${fullPath}).`);
   }
   let schema: Record<string, unknown>;
   try {
     schema = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw configError(`The schema file ${fullPath} named at ${context.describe(path)} is not valid JSON: ${(error as Error).message}`);
+    throw configError('SCHEMA_FILE_INVALID', `The schema file ${fullPath} named at ${context.describe(path)} is not valid JSON: ${(error as Error).message}`);
   }
   const problems = jsonSchemaProblems(schema);
   if (problems.length > 0) {
-    throw configError(`The schema file ${fullPath} named at ${context.describe(path)} is not a valid JSON Schema:\n  ${problems.join('\n  ')}`);
+    throw configError('SCHEMA_FILE_INVALID', `The schema file ${fullPath} named at ${context.describe(path)} is not a valid JSON Schema:\n  ${problems.join('\n  ')}`);
   }
   return schema;
 }

@@ -23,7 +23,7 @@ export class RecordSelector {
       if (node === null || typeof node !== 'object' || !(key in node)) {
         throw new ConnectorError(
           `The response has no "${this.fieldPath.join('.')}" (declared at ${this.where}); it looked like: ${preview(body)}`,
-          { failureType: 'system_error' },
+          { failureType: 'system_error', code: 'RESPONSE_INVALID' },
         );
       }
       node = (node as Record<string, unknown>)[key];
@@ -33,6 +33,7 @@ export class RecordSelector {
     if (records.length !== candidates.length) {
       throw new ConnectorError(`Records at "${this.fieldPath.join('.')}" must be JSON objects; got ${preview(node)}`, {
         failureType: 'system_error',
+        code: 'RESPONSE_INVALID',
       });
     }
     if (!this.filter) return records;

@@ -20,14 +20,14 @@ export class RecordValidator {
   ) {
     const id = schema.$id;
     if (typeof id === 'string' && ajv.getSchema(id)) {
-      throw configError(`The schema of stream "${stream}" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`, {
+      throw configError('SCHEMA_FILE_INVALID', `The schema of stream "${stream}" declares "$id": "${id}", as another stream's schema does. Give each schema its own $id, or none.`, {
         stream,
       });
     }
     try {
       this.validate = ajv.compile(schema);
     } catch (error) {
-      throw configError(`The schema of stream "${stream}" cannot be compiled: ${(error as Error).message}.`, { stream });
+      throw configError('SCHEMA_FILE_INVALID', `The schema of stream "${stream}" cannot be compiled: ${(error as Error).message}.`, { stream });
     }
   }
 

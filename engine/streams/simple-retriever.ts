@@ -62,7 +62,7 @@ export class SimpleRetriever {
   private loop(detail: string): ConnectorError {
     return new ConnectorError(
       `Pagination is going in circles: ${detail}. Check the paginator at ${this.where}: its token or stop condition does not match what the API returns.`,
-      { failureType: 'system_error' },
+      { failureType: 'system_error', code: 'RESPONSE_INVALID' },
     );
   }
 }

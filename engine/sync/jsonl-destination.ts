@@ -25,7 +25,7 @@ export class JsonLinesDestination implements Destination {
     try {
       this.states = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw configError(`The state file ${path} is not valid JSON (${(error as Error).message}). Fix it, or remove it to sync from the start.`);
+      throw configError('STATE_INVALID', `The state file ${path} is not valid JSON (${(error as Error).message}). Fix it, or remove it to sync from the start.`);
     }
     return Object.values(this.states);
   }

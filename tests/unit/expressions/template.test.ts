@@ -1,4 +1,4 @@
-import { childPath } from '../../../engine/core/source-location.js';
+import { childPath, describeLocation } from '../../../engine/core/source-location.js';
 import { describe, it, expect } from '@jest/globals';
 import { Template, type ExpressionContext } from '../../../engine/expressions/template.js';
 import { compileValue } from '../../../engine/expressions/compiled-value.js';
@@ -98,7 +98,9 @@ describe('Template: broken expressions fail at compile with their location', () 
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('Invalid expression "{{ config.( }}"');
     expect(error.message).toContain('at streams[0].retriever.requester.path (manifest.yaml:12:15)');
-    expect(error.location).toBe('streams[0].retriever.requester.path (manifest.yaml:12:15)');
+    expect(error.location && describeLocation(error.location)).toBe('streams[0].retriever.requester.path (manifest.yaml:12:15)');
+    expect(error.code).toBe('MANIFEST_INVALID');
+    expect(error.location).toEqual({ path: 'streams[0].retriever.requester.path', file: 'manifest.yaml', line: 12, column: 15 });
   });
 
   it('an unclosed "{{" is refused', () => {
@@ -124,12 +126,25 @@ describe('Template: broken expressions fail at compile with their location', () 
   });
 });
 
-describe('Template: runtime errors are config errors naming the expression', () => {
+describe('Template: runtime errors name the expression; their type follows what they were evaluated over', () => {
+  it('over a response, a failure is a system error (the answer, not the config, is at fault)', async () => {
+    const error = await rejection(run('{{ $parse_date(response.when) }}', { config: {}, response: { when: 'never' } }));
+    expect(error.failureType).toBe('system_error');
+    expect(error.code).toBe('EXPRESSION_FAILED');
+    expect(error.location).toEqual({ path: 'streams[0].retriever.requester.path', file: 'manifest.yaml', line: 12, column: 15 });
+  });
+
+  it('over the config alone, the same failure is a config error', async () => {
+    const error = await rejection(run('{{ $parse_date(config.when) }}', { config: { when: 'never' } }));
+    expect(error.failureType).toBe('config_error');
+    expect(error.code).toBe('EXPRESSION_FAILED');
+  });
+
   it('a type error while evaluating', async () => {
     const error = await rejection(run('{{ config.n + "a" }}', { config: { n: 1 } }));
     expect(error.failureType).toBe('config_error');
     expect(error.message.startsWith('The expression "{{ config.n + \\"a\\" }}" at streams[0].retriever.requester.path (manifest.yaml:12:15) failed: ')).toBe(true);
-    expect(error.location).toBe('streams[0].retriever.requester.path (manifest.yaml:12:15)');
+    expect(error.location && describeLocation(error.location)).toBe('streams[0].retriever.requester.path (manifest.yaml:12:15)');
   });
 
   it('an error thrown by a date helper', async () => {

@@ -89,10 +89,11 @@ describe('response filters', () => {
     );
   });
 
-  it('an error in a message template is a config error naming it', async () => {
+  it('an error in a message template over a response is a system error, not a config error, naming it', async () => {
     const h = handler({ response_filters: [{ http_codes: [403], action: 'FAIL', error_message: '{{ $parse_date(response.when) }}' }] });
     const error = await rejection(h.judge(response(403, { when: 'never' }), context));
-    expect(error.failureType).toBe('config_error');
+    expect(error.failureType).toBe('system_error');
+    expect(error.code).toBe('EXPRESSION_FAILED');
     expect(error.message).toContain('at error_handler.response_filters[0].error_message');
   });
 });
