@@ -41,7 +41,13 @@ export async function readStreams(
 ): Promise<boolean> {
   const config = connectorConfig(connector, rawConfig);
   const configured = parseConfiguredCatalog(catalog);
-  const states = parseInputState(state);
+  const warn = (message: string) => runtime.logger.log('WARN', message);
+  const states = parseInputState(state, warn);
+  for (const name of states.keys()) {
+    if (!configured.some((entry) => entry.name === name)) {
+      warn(`The state has an entry for stream "${name}", which the catalog does not ask for: it is ignored. A stream renamed since that state starts from its start date.`);
+    }
+  }
   const run: ReadRun = { connector, runtime, output, config, limiter: createLimiter(connector.concurrencyLevel), recordSchemas: createAjv() };
   const results = await Promise.all(configured.map((entry) => readStream(run, entry, states.get(entry.name))));
   return results.every(Boolean);
@@ -58,6 +64,9 @@ async function readStream(run: ReadRun, entry: ConfiguredStream, state: unknown)
     });
     await output.emit(errorTrace(error, runtime.clock.now()));
     return false;
+  }
+  if (entry.syncMode === 'incremental' && !stream.cursor) {
+    runtime.logger.log('WARN', `Stream "${stream.name}" supports only full refresh; the catalog asks for incremental, so it is read in full.`);
   }
   await streamStatus(run, entry.name, 'STARTED');
   let sinceLastState = 0;

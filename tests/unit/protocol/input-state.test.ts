@@ -43,18 +43,47 @@ describe('parseInputState', () => {
     expect(parseInputState([message('a', { v: 1 }), message('a', { v: 2 })]).get('a')).toEqual({ v: 2 });
   });
 
-  it('a GLOBAL state is refused', () => {
-    const error = refusal([{ type: 'GLOBAL', global: {} }]);
+  it('a GLOBAL state gives each of its stream states', () => {
+    const global = { type: 'GLOBAL', global: { shared_state: {}, stream_states: [{ stream_descriptor: { name: 'a' }, stream_state: { v: 1 } }, { stream_descriptor: { name: 'b' } }] } };
+    const states = parseInputState([global, message('c', { v: 3 })]);
+    expect([...states.entries()]).toEqual([
+      ['a', { v: 1 }],
+      ['b', undefined],
+      ['c', { v: 3 }],
+    ]);
+  });
+
+  it('a GLOBAL state without a stream_states list, or an entry without a name, is refused', () => {
+    expect(refusal([{ type: 'GLOBAL', global: {} }]).message).toBe(
+      `The state is not in a shape this connector understands: entry 0 of the state file (a GLOBAL state needs a global.stream_states list). ${SHAPE}`,
+    );
+    expect(refusal({ type: 'GLOBAL', global: { stream_states: [{ stream_state: {} }] } }).message).toContain(
+      'the state file (it has no global.stream_states[0].stream_descriptor.name)',
+    );
+  });
+
+  it('a LEGACY entry is ignored with a warning that says the streams start over; the other entries are read', () => {
+    const warnings: string[] = [];
+    const states = parseInputState([{ type: 'LEGACY', data: { timeRangeEnd: 1 } }, message('a', { v: 1 })], (text) => warnings.push(text));
+    expect([...states.entries()]).toEqual([['a', { v: 1 }]]);
+    expect(warnings).toEqual([
+      'Ignored entry 0 of the state file: a LEGACY state holds no per-stream state this connector can resume from, so the streams it covered are read from their start date. Later states are per stream.',
+    ]);
+  });
+
+  it('an unknown state type is refused', () => {
+    const error = refusal([{ type: 'PER_PARTITION' }]);
     expect(error.failureType).toBe('config_error');
+    expect(error.code).toBe('STATE_INVALID');
     expect(error.message).toBe(
-      `The state is not in a shape this connector understands: entry 0 of the state file (its type is "GLOBAL"; only per-stream states ("type": "STREAM") are supported). ${SHAPE}`,
+      `The state is not in a shape this connector understands: entry 0 of the state file (its type is "PER_PARTITION"; expected "STREAM", "GLOBAL" or "LEGACY"). ${SHAPE}`,
     );
   });
 
   it('a LEGACY state (a bare object) is refused rather than read as no state', () => {
     const error = refusal({ timeRangeEnd: 123 });
     expect(error.message).toBe(
-      `The state is not in a shape this connector understands: the state file (its type is undefined; only per-stream states ("type": "STREAM") are supported). ${SHAPE}`,
+      `The state is not in a shape this connector understands: the state file (its type is undefined; expected "STREAM", "GLOBAL" or "LEGACY"). ${SHAPE}`,
     );
   });
 
