@@ -1,81 +1,161 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommandIo, CommandName } from '../engine/commands/command.js';
+import type { CommandIo, CommandName, CommandOptions, OutputFormat } from '../engine/commands/command.js';
 import { runCommand } from '../engine/commands/run-command.js';
 
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
 const USER_AGENT = 'manifest-connector/0.1 (declarative Airbyte source engine)';
 
-const usage = () => `Usage: ${commandName()} COMMAND [options]   (every command takes --manifest PATH; default: the bundled manifest.yaml)
-  spec
-  check    --config CONFIG.json
-  discover --config CONFIG.json
-  read     --config CONFIG.json --catalog CATALOG.json [--state STATE.json]
-  validate --config CONFIG.json [--state STATE.json] [--streams a,b] [--json]
-           checks the manifest and prints the requests a read would make, sending none
-  sync     --config CONFIG.json --output PATH [--streams a,b]
-           reads into a SQLite database (PATH ending .sqlite or .db) or a folder of JSON Lines files,
-           incremental across runs
-`;
+type OptionName = 'manifest' | 'config' | 'catalog' | 'state' | 'streams' | 'output' | 'format' | 'table-prefix' | 'json';
 
-const REQUIRED: Record<CommandName, string[]> = {
-  spec: [],
-  check: ['config'],
-  discover: ['config'],
-  read: ['config', 'catalog'],
-  validate: ['config'],
-  sync: ['config', 'output'],
+/** Every option, with the text `--help` shows for it. */
+const OPTIONS: Record<OptionName, { value?: string; help: string }> = {
+  manifest: { value: 'PATH', help: 'the connector manifest (default: the bundled manifest.yaml)' },
+  config: { value: 'CONFIG.json', help: 'the connector config (see `spec` for its fields)' },
+  catalog: { value: 'CATALOG.json', help: 'the configured catalog: which streams, and full_refresh or incremental' },
+  state: { value: 'STATE.json', help: 'the state to resume from (the STATE messages of an earlier read)' },
+  streams: { value: 'a,b', help: 'only these streams (default: all)' },
+  output: { value: 'PATH', help: 'a SQLite database (.sqlite, .sqlite3, .db, .db3) or a folder of JSON Lines files' },
+  format: { value: 'sqlite|jsonl', help: 'the output format, when PATH does not end in a SQLite extension' },
+  'table-prefix': { value: 'PREFIX', help: 'prefix of the tables the connector creates in the database (default: none)' },
+  json: { help: 'one JSON object per stream instead of text' },
 };
 
-export type CliIo = Omit<CommandIo, 'userAgent'>;
+/** Every command: what it does, and which options it takes (required first). */
+const COMMANDS: Record<CommandName, { summary: string; required: OptionName[]; optional: OptionName[] }> = {
+  spec: { summary: 'prints the connection specification', required: [], optional: ['manifest'] },
+  check: { summary: 'tests the config: credentials and partitions, reading one page', required: ['config'], optional: ['manifest'] },
+  discover: { summary: 'prints the catalog of streams with their schemas', required: ['config'], optional: ['manifest'] },
+  read: {
+    summary: 'reads the catalog\'s streams and prints Airbyte protocol messages',
+    required: ['config', 'catalog'],
+    optional: ['state', 'manifest'],
+  },
+  validate: {
+    summary: 'checks the manifest and config and prints the requests a read would make, sending none',
+    required: ['config'],
+    optional: ['state', 'streams', 'json', 'manifest'],
+  },
+  sync: {
+    summary: 'reads into a local SQLite database or JSON Lines folder, incremental across runs',
+    required: ['config', 'output'],
+    optional: ['streams', 'format', 'table-prefix', 'manifest'],
+  },
+};
+
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
+
+function optionUsage(name: OptionName): string {
+  const { value } = OPTIONS[name];
+  return value ? `--${name} ${value}` : `--${name}`;
+}
+
+function usage(): string {
+  const lines = [`Usage: ${commandName()} COMMAND [options]`, '', 'Commands:'];
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    const options = [...command.required.map(optionUsage), ...command.optional.filter((o) => o !== 'manifest').map((o) => `[${optionUsage(o)}]`)];
+    lines.push(`  ${name.padEnd(9)}${options.join(' ')}`, `           ${command.summary}`);
+  }
+  lines.push('', `Every command takes --manifest PATH (default: the bundled manifest.yaml).`);
+  lines.push(`'${commandName()} COMMAND --help' describes one command; '${commandName()} --version' prints the version.`, '');
+  return lines.join('\n');
+}
+
+function commandUsage(name: CommandName): string {
+  const command = COMMANDS[name];
+  const options = [...command.required, ...command.optional];
+  const width = Math.max(...options.map((option) => optionUsage(option).length)) + 2;
+  const lines = [`Usage: ${commandName()} ${name} ${command.required.map(optionUsage).join(' ')}`.trimEnd(), '', `${command.summary.charAt(0).toUpperCase()}${command.summary.slice(1)}.`, ''];
+  if (options.length > 0) lines.push('Options:');
+  for (const option of options) {
+    const required = command.required.includes(option) ? ' (required)' : '';
+    lines.push(`  ${optionUsage(option).padEnd(width)}${OPTIONS[option].help}${required}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+let packageJson: { name?: string; version?: string; bin?: Record<string, string> } | undefined;
+function packageInfo(): NonNullable<typeof packageJson> {
+  packageJson ??= JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as NonNullable<typeof packageJson>;
+  return packageJson;
+}
 
 /** The command's installed name, as package.json declares it. */
 function commandName(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin?: Record<string, string> };
-  return Object.keys(manifest.bin ?? {})[0] ?? 'cli';
+  return Object.keys(packageInfo().bin ?? {})[0] ?? 'cli';
+}
+
+export type CliIo = Omit<CommandIo, 'userAgent'>;
+
+/** A mistake on the command line: said on stderr with the usage, exit 2. */
+class UsageError extends Error {}
+
+/** parseArgs' messages quote oddly and suggest `--`; say it the way the rest of the CLI does. */
+function parse(argv: string[]): { values: Partial<Record<OptionName | 'help' | 'version', string | boolean>>; positionals: string[] } {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...Object.fromEntries(Object.entries(OPTIONS).map(([name, option]) => [name, { type: option.value ? 'string' : 'boolean' } as const])),
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`Unknown option ${option ?? ''}.`.replace(' .', '.'));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`The option ${option?.split(' ')[0] ?? ''} needs a value.`);
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** Parses the arguments and runs the command; returns the exit code (2 for a usage error). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let options: CommandOptions;
   let command: CommandName;
   try {
-    const parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        manifest: { type: 'string' },
-        config: { type: 'string' },
-        catalog: { type: 'string' },
-        state: { type: 'string' },
-        streams: { type: 'string' },
-        output: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-    values = parsed.values;
-    const [name, ...rest] = parsed.positionals;
-    if (!name || !(name in REQUIRED) || rest.length > 0) throw new Error(name ? `Unknown command "${parsed.positionals.join(' ')}".` : 'No command given.');
-    command = name as CommandName;
-    const missing = REQUIRED[command].filter((option) => !values[option]);
-    if (missing.length > 0) throw new Error(`${command} needs ${missing.map((option) => `--${option}`).join(' and ')}.`);
-  } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n\n${usage()}`);
-    return 2;
-  }
-  const text = (name: string) => values[name] as string | undefined;
-  return runCommand(
-    command,
-    {
+    const { values, positionals } = parse(argv);
+    const [name, ...rest] = positionals;
+    if (values.version) {
+      io.stdout.write(`${commandName()} ${packageInfo().version ?? ''}\n`);
+      return 0;
+    }
+    if (values.help || name === 'help') {
+      const about = name === 'help' ? rest[0] : name;
+      if (about !== undefined && !isCommand(about)) throw new UsageError(`Unknown command "${about}".`);
+      io.stdout.write(about === undefined ? usage() : commandUsage(about));
+      return 0;
+    }
+    if (!isCommand(name) || rest.length > 0) throw new UsageError(name ? `Unknown command "${positionals.join(' ')}".` : 'No command given.');
+    command = name;
+    const text = (option: OptionName) => values[option] as string | undefined;
+    const allowed = new Set<OptionName>([...COMMANDS[command].required, ...COMMANDS[command].optional]);
+    const extra = (Object.keys(OPTIONS) as OptionName[]).filter((option) => values[option] !== undefined && !allowed.has(option));
+    if (extra.length > 0) throw new UsageError(`${command} does not take ${extra.map((option) => `--${option}`).join(' or ')}.`);
+    const missing = COMMANDS[command].required.filter((option) => !text(option));
+    if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map((option) => `--${option}`).join(' and ')}.`);
+    const format = text('format');
+    if (format !== undefined && format !== 'sqlite' && format !== 'jsonl') throw new UsageError(`--format is "${format}"; expected sqlite or jsonl.`);
+    options = {
       manifest: text('manifest') ?? DEFAULT_MANIFEST,
       config: text('config'),
       catalog: text('catalog'),
       state: text('state'),
       output: text('output'),
+      format: format as OutputFormat | undefined,
+      tablePrefix: text('table-prefix'),
       json: values.json === true,
-      streams: text('streams')?.split(',').map((name) => name.trim()).filter(Boolean),
-    },
-    { ...io, userAgent: USER_AGENT },
-  );
+      streams: text('streams')?.split(',').map((stream) => stream.trim()).filter(Boolean),
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const name = argv.find(isCommand);
+    io.stderr.write(`${error.message}\n\n${name ? commandUsage(name) : usage()}`);
+    return 2;
+  }
+  return runCommand(command, options, { ...io, userAgent: USER_AGENT });
 }

@@ -9,6 +9,9 @@ import type { ProgressStream } from '../sync/progress.js';
 
 export type CommandName = 'spec' | 'check' | 'discover' | 'read' | 'validate' | 'sync';
 
+/** Where `sync` writes: a SQLite database, or a folder of JSON Lines files. */
+export type OutputFormat = 'sqlite' | 'jsonl';
+
 /** The command line, parsed: file paths and switches. */
 export interface CommandOptions {
   manifest: string;
@@ -17,6 +20,10 @@ export interface CommandOptions {
   state?: string;
   streams?: string[];
   output?: string;
+  /** The output format; when absent, the output path's extension decides. */
+  format?: OutputFormat;
+  /** Prefix of the tables `sync` creates in a SQLite database. */
+  tablePrefix?: string;
   json?: boolean;
 }
 

@@ -67,8 +67,9 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
       import('../sync/destination-writer.js'),
       import('./sync.js'),
     ]);
+    const output = await openDestination(context);
     progress = new SyncProgress(io.stderr, redactor, () => clock.now());
-    const destination = new DestinationWriter(await openDestination(options.output!), progress, options.config!);
+    const destination = new DestinationWriter(output, progress, options.config!);
     writer = destination;
     return await sync({ ...context, output: destination }, { writer: destination, progress });
   } catch (caught) {

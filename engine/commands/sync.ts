@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { configError } from '../core/errors.js';
 import { selectStreams } from '../manifest/compile.js';
 import type { DestinationWriter } from '../sync/destination-writer.js';
 import type { Destination } from '../sync/destination.js';
@@ -32,15 +33,33 @@ export async function sync(context: CommandContext, { writer, progress }: SyncOu
   return complete ? 0 : 1;
 }
 
-/** A SQLite database for a path ending .sqlite or .db, otherwise a folder of JSON Lines files. */
-export async function openDestination(path: string): Promise<Destination> {
+const SQLITE_EXTENSIONS = ['.sqlite', '.sqlite3', '.db', '.db3'];
+
+/**
+ * The output `sync` writes to, checked before any request: the config and the streams first (so a mistake there
+ * creates no file), then the path. A SQLite database for `--format sqlite` or a SQLite extension, a folder of JSON
+ * Lines files for `--format jsonl` or a path without an extension; any other extension is a question, not a guess.
+ */
+export async function openDestination(context: CommandContext): Promise<Destination> {
+  const { connector, options } = context;
+  selectStreams(connector, options.streams);
+  connectorConfig(connector, context.config);
+  const path = options.output!;
   const extension = extname(path).toLowerCase();
-  if (extension !== '.sqlite' && extension !== '.db') {
+  const format = options.format ?? (SQLITE_EXTENSIONS.includes(extension) ? 'sqlite' : extension === '' ? 'jsonl' : undefined);
+  if (format === undefined) {
+    throw configError(
+      'OUTPUT_INVALID',
+      `Cannot tell from its extension what ${path} should be: give --format sqlite or --format jsonl ` +
+        `(a SQLite database ends ${SQLITE_EXTENSIONS.join(', ')}; a folder of JSON Lines files has no extension).`,
+    );
+  }
+  if (format === 'jsonl') {
+    if (options.tablePrefix !== undefined) throw configError('OUTPUT_INVALID', '--table-prefix applies to a SQLite database; the output is a JSON Lines folder.');
     const { JsonLinesDestination } = await import('../sync/jsonl-destination.js');
     return new JsonLinesDestination(path);
   }
   // The native SQLite module is loaded only for a sync into SQLite.
   const { SqliteDestination } = await import('../sync/sqlite-destination.js');
-  return new SqliteDestination(path);
+  return new SqliteDestination(path, options.tablePrefix);
 }
-

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** A successful response without the declared shape. */
   | 'RESPONSE_INVALID'
+  /** The local destination of `sync` cannot be used: a path, format or table it must not write to. */
+  | 'OUTPUT_INVALID'
   /** The local destination of `sync` could not be written. */
   | 'OUTPUT_FAILED'
   /** A bug. */

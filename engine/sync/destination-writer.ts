@@ -38,7 +38,9 @@ export class DestinationWriter implements MessageWriter {
         return;
       case 'TRACE':
         if (message.trace.type === 'STREAM_STATUS') {
-          this.progress.status(message.trace.stream_status.stream_descriptor.name, message.trace.stream_status.status);
+          const { stream_descriptor: stream, status } = message.trace.stream_status;
+          if (status === 'COMPLETE') this.destination.complete(stream.name);
+          this.progress.status(stream.name, status);
         } else {
           const stream = message.trace.error.stream_descriptor?.name;
           this.progress.log('ERROR', `${stream ? `${stream}: ` : ''}${message.trace.error.message}`);

@@ -1,46 +1,70 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configError } from '../core/errors.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
 
 const STATE_FILE = 'state.json';
+/** Where a full-refresh stream's records gather until the stream is complete and replaces its file. */
+const PARTIAL = '.partial';
+
+interface StreamFile {
+  path: string;
+  /** Full refresh: the stream's file is replaced by this sync's records once it completes. */
+  replaces: boolean;
+  pending: string[];
+}
 
 /**
  * One JSON Lines file per stream in a folder. Records are appended and synced to disk before the state that covers
  * them is replaced (atomically), so the state never runs ahead of the files. Appending is at-least-once: after a
- * crash, the records read since the last state are written again by the next run.
+ * crash, the records read since the last state are written again by the next run. A full-refresh stream is written
+ * beside its file and renamed over it once complete, so each sync leaves exactly one copy of it.
  */
 export class JsonLinesDestination implements Destination {
-  private readonly pending = new Map<string, string[]>();
+  private readonly files = new Map<string, StreamFile>();
   private states: Record<string, unknown> = {};
 
   constructor(private readonly dir: string) {}
 
   open(streams: DeclarativeStream[]): unknown[] {
-    mkdirSync(this.dir, { recursive: true });
-    for (const stream of streams) this.pending.set(stream.name, []);
+    this.checkWritable();
+    for (const stream of streams) {
+      const path = join(this.dir, `${stream.name}.jsonl`);
+      const replaces = stream.cursor === undefined;
+      if (replaces) rmSync(`${path}${PARTIAL}`, { force: true });
+      this.files.set(stream.name, { path, replaces, pending: [] });
+    }
     const path = join(this.dir, STATE_FILE);
     if (!existsSync(path)) return [];
+    let states: unknown;
     try {
-      this.states = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw configError('STATE_INVALID', `The state file ${path} is not valid JSON (${(error as Error).message}). Fix it, or remove it to sync from the start.`);
+      states = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    } catch {
+      throw configError('STATE_INVALID', `The state file ${path} is not valid JSON. Fix it, or remove it to sync every stream from its start date.`);
     }
+    if (states === null || typeof states !== 'object' || Array.isArray(states)) {
+      throw configError(
+        'STATE_INVALID',
+        `The state file ${path} is not an object of states by stream name. Fix it, or remove it to sync every stream from its start date.`,
+      );
+    }
+    this.states = states as Record<string, unknown>;
     return Object.values(this.states);
   }
 
   record(stream: string, data: Record<string, unknown>, emittedAt: number): void {
-    this.pending.get(stream)!.push(`${JSON.stringify({ ...data, _extracted_at: emittedAt })}\n`);
+    this.file(stream).pending.push(`${JSON.stringify({ ...data, _extracted_at: emittedAt })}\n`);
   }
 
   checkpoint(stream: string, state: Record<string, unknown>): void {
-    const lines = this.pending.get(stream)!;
-    if (lines.length > 0) {
-      const file = join(this.dir, `${stream}.jsonl`);
-      appendFileSync(file, lines.join(''));
-      syncToDisk(file);
-      this.pending.set(stream, []);
+    const file = this.file(stream);
+    const target = file.replaces ? `${file.path}${PARTIAL}` : file.path;
+    // A full refresh that completes with no record still replaces the file: it has no records now.
+    if (file.pending.length > 0 || file.replaces) {
+      appendFileSync(target, file.pending.join(''));
+      syncToDisk(target);
+      file.pending = [];
     }
     this.states[stream] = state;
     const path = join(this.dir, STATE_FILE);
@@ -49,8 +73,40 @@ export class JsonLinesDestination implements Destination {
     renameSync(`${path}.tmp`, path);
   }
 
+  complete(stream: string): void {
+    const file = this.file(stream);
+    if (file.replaces && existsSync(`${file.path}${PARTIAL}`)) renameSync(`${file.path}${PARTIAL}`, file.path);
+  }
+
   close(): void {
-    this.pending.clear();
+    // A full refresh that did not complete leaves the previous copy in place.
+    for (const file of this.files.values()) if (file.replaces) rmSync(`${file.path}${PARTIAL}`, { force: true });
+    this.files.clear();
+  }
+
+  private file(stream: string): StreamFile {
+    const file = this.files.get(stream);
+    if (!file) throw new Error(`no file was prepared for stream "${stream}"`);
+    return file;
+  }
+
+  /** Finds out before any request whether the folder can be made and written, and says why not. */
+  private checkWritable(): void {
+    const probe = join(this.dir, `.write-check-${process.pid}`);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(probe, '');
+      rmSync(probe);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'it may not be written'
+          : code === 'ENOTDIR' || code === 'EEXIST'
+            ? 'it, or a folder above it, is a file'
+            : (code ?? String(error));
+      throw configError('OUTPUT_INVALID', `Cannot use ${this.dir} as the output folder: ${why}.`);
+    }
   }
 }
 

@@ -10,14 +10,17 @@ import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.
 const ORGS = [2414183, 1035];
 const TABLES = ['organization_lookup', 'follower_statistics', 'share_statistics', 'total_follower_count', 'follower_statistics_time_bound', 'share_statistics_time_bound'];
 
-/** Every table's rows, without the extraction time: what a user would query. */
+/** Every table's rows, without the extraction time: what a user would query. A table is made with its first rows. */
 function snapshot(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
+  const exists = (table: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
   try {
     return Object.fromEntries(
       TABLES.map((table) => [
         table,
-        (db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all() as Record<string, unknown>[]).map(({ _extracted_at, ...row }) => row),
+        exists(table)
+          ? (db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all() as Record<string, unknown>[]).map(({ _extracted_at, ...row }) => row)
+          : [],
       ]),
     );
   } finally {
