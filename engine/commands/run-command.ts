@@ -1,5 +1,6 @@
 import { systemClock } from '../core/clock.js';
 import { asConnectorError } from '../core/errors.js';
+import { EventChannel } from '../core/events.js';
 import type { Runtime } from '../core/runtime.js';
 import { createGotTransport } from '../http/got-transport.js';
 import { readManifestFile } from '../manifest/manifest-file.js';
@@ -42,6 +43,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
         return transport.send(request);
       },
     },
+    events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
     onConfigUpdate: (update) => {

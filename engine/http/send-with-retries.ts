@@ -51,6 +51,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
     if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
     if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt);
     const waitMs = handler.waitMs(attempt, outcome.response);
+    runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs });
     // The wording is Airbyte's, which people and log tooling already search for.
     runtime.logger.log(
       'INFO',
@@ -62,6 +63,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
 }
 
 async function sendOnce(request: HttpRequest, runtime: Runtime): Promise<AttemptOutcome> {
+  runtime.events.emit('request', request);
   try {
     return { response: await runtime.transport.send(request) };
   } catch (error) {
