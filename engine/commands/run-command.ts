@@ -10,7 +10,6 @@ import type { MessageWriter } from '../protocol/messages.js';
 import { ProtocolOutput } from '../protocol/output.js';
 import { Redactor } from '../protocol/redactor.js';
 import type { DestinationWriter } from '../sync/destination-writer.js';
-import type { SyncProgress } from '../sync/progress.js';
 import type { CommandContext, CommandIo, CommandName, CommandOptions } from './command.js';
 import { spec } from './spec.js';
 
@@ -32,17 +31,10 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   const stdout = new ProtocolOutput(io.stdout, redactor);
   let writer: MessageWriter = stdout;
   let rawConfig: Record<string, unknown> | undefined;
-  let progress: SyncProgress | undefined;
-  const transport = io.transport ?? createGotTransport(io.userAgent);
   const runtime: Runtime = {
     clock,
     signal,
-    transport: {
-      send: (request) => {
-        progress?.request();
-        return transport.send(request);
-      },
-    },
+    transport: io.transport ?? createGotTransport(io.userAgent),
     events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
@@ -69,7 +61,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
       import('../sync/destination-writer.js'),
       import('./sync.js'),
     ]);
-    progress = new SyncProgress(io.stderr, redactor, () => clock.now());
+    const progress = new SyncProgress(io.stderr, redactor, runtime.events, () => clock.now());
     const destination = new DestinationWriter(await openDestination(options.output!), progress, options.config!);
     writer = destination;
     return await sync({ ...context, output: destination }, { writer: destination, progress });
