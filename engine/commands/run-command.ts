@@ -1,5 +1,6 @@
 import { systemClock } from '../core/clock.js';
 import { asConnectorError } from '../core/errors.js';
+import { EventChannel } from '../core/events.js';
 import type { Runtime } from '../core/runtime.js';
 import { createGotTransport } from '../http/got-transport.js';
 import { readManifestFile } from '../manifest/manifest-file.js';
@@ -9,7 +10,6 @@ import type { MessageWriter } from '../protocol/messages.js';
 import { ProtocolOutput } from '../protocol/output.js';
 import { Redactor } from '../protocol/redactor.js';
 import type { DestinationWriter } from '../sync/destination-writer.js';
-import type { SyncProgress } from '../sync/progress.js';
 import type { CommandContext, CommandIo, CommandName, CommandOptions } from './command.js';
 import { spec } from './spec.js';
 
@@ -31,17 +31,11 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   const stdout = new ProtocolOutput(io.stdout, redactor);
   let writer: MessageWriter = stdout;
   let rawConfig: Record<string, unknown> | undefined;
-  let progress: SyncProgress | undefined;
-  const transport = io.transport ?? createGotTransport(io.userAgent);
   const runtime: Runtime = {
     clock,
     signal,
-    transport: {
-      send: (request) => {
-        progress?.request();
-        return transport.send(request);
-      },
-    },
+    transport: io.transport ?? createGotTransport(io.userAgent),
+    events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
     onConfigUpdate: (update) => {
@@ -68,7 +62,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
       import('./sync.js'),
     ]);
     const output = await openDestination(context);
-    progress = new SyncProgress(io.stderr, redactor, () => clock.now());
+    const progress = new SyncProgress(io.stderr, redactor, runtime.events, () => clock.now());
     const destination = new DestinationWriter(output, progress, options.config!);
     writer = destination;
     return await sync({ ...context, output: destination }, { writer: destination, progress });

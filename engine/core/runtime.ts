@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { EventChannel } from './events.js';
 import type { HttpTransport } from './http-transport.js';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
@@ -12,6 +13,8 @@ export interface Runtime {
   clock: Clock;
   transport: HttpTransport;
   logger: Logger;
+  /** Requests and retries as they happen, for whoever counts them. */
+  events: EventChannel;
   /** Aborts on cancel (SIGTERM): stop issuing requests and waits. */
   signal: AbortSignal;
   /** Values obtained at run time (access tokens) that must be masked in every output. */

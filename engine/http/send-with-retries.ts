@@ -22,37 +22,24 @@ export interface SendOptions {
   describe: string;
 }
 
-/** An attempt whose failure the manifest says is worth another try. */
-class RetryableAttempt extends Error {
-  constructor(
-    readonly verdict: Verdict,
-    readonly outcome: AttemptOutcome,
-  ) {
-    super(verdict.reason);
-  }
-}
-
 /**
  * Sends one logical request: attempts it as often as the error handler allows, waiting between attempts with the
- * injected clock. Returns undefined when the handler says IGNORE. The first attempt runs directly, as most
- * requests succeed at once; a retryable failure hands the remaining attempts to p-retry (loaded only then).
+ * injected clock. Returns undefined when the handler says IGNORE. Every attempt goes through the same loop; the
+ * first one, which is all most requests need, costs no more than the send and the verdict (no closure, no throw).
  */
 export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
-  const { handler, runtime, context } = options;
+  const { handler, runtime, context, authenticator } = options;
   let credentialRenewals = 0;
-  let failures = 0;
-
-  /** Throws a RetryableAttempt when the handler allows another try, any other error when the request failed for good. */
-  const attempt = async (): Promise<SuccessfulResponse | undefined> => {
+  for (let attempt = 1; ; attempt += 1) {
     let request = await options.build();
-    let outcome = await sendOnce(request, options);
-    // A refused credential is renewed and the request sent again at once, within the same attempt, a bounded
-    // number of times per request.
-    while (outcome.response?.status === 401 && options.authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
+    let outcome = await sendOnce(request, runtime);
+    // A refused credential is renewed and the request sent again at once, within the same attempt (it does not
+    // use one up), at most max_attempts times per request.
+    while (outcome.response?.status === 401 && authenticator?.refreshAfterUnauthorized && credentialRenewals < handler.maxAttempts) {
       credentialRenewals += 1;
-      if (!(await options.authenticator.refreshAfterUnauthorized(context, request.headers))) break;
+      if (!(await authenticator.refreshAfterUnauthorized(context, request.headers))) break;
       request = await options.build();
-      outcome = await sendOnce(request, options);
+      outcome = await sendOnce(request, runtime);
     }
     let verdict = await handler.judge(outcome, context);
     if (verdict.action === 'SUCCESS' && outcome.response) {
@@ -60,61 +47,25 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
       if (body !== undefined) return { response: outcome.response, body };
       verdict = { action: 'RETRY', reason: `${verdict.reason} with a body that is not valid JSON` };
     }
-    switch (verdict.action) {
-      case 'IGNORE':
-        return undefined;
-      case 'RETRY':
-      case 'RATE_LIMITED':
-        throw new RetryableAttempt(verdict, outcome);
-      default:
-        throw await failure(verdict, outcome, options);
-    }
-  };
-
-  const waitBeforeRetry = async (error: RetryableAttempt) => {
-    failures += 1;
-    const waitMs = handler.waitMs(failures, error.outcome.response);
+    if (verdict.action === 'IGNORE') return undefined;
+    if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
+    if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt);
+    const waitMs = handler.waitMs(attempt, outcome.response);
+    runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs });
+    // The wording is Airbyte's, which people and log tooling already search for.
     runtime.logger.log(
       'INFO',
-      `Caught retryable error '${error.verdict.reason}' after ${failures} tries. Waiting ${formatSeconds(waitMs)} seconds then retrying...`,
+      `Caught retryable error '${verdict.reason}' after ${attempt} tries. Waiting ${formatSeconds(waitMs)} seconds then retrying...`,
     );
+    // Rejects with the signal's reason on cancel, before or during the wait: no attempt follows a cancel.
     await runtime.clock.sleep(waitMs, runtime.signal);
-  };
-
-  try {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof RetryableAttempt) || handler.maxAttempts < 2) throw error;
-      await waitBeforeRetry(error);
-    }
-    const { default: pRetry, AbortError } = await import('p-retry');
-    return await pRetry(
-      async () => {
-        try {
-          return await attempt();
-        } catch (error) {
-          throw error instanceof RetryableAttempt ? error : new AbortError(error as Error);
-        }
-      },
-      {
-        retries: handler.maxAttempts - 2,
-        minTimeout: 0,
-        signal: runtime.signal,
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (error instanceof RetryableAttempt && retriesLeft > 0) await waitBeforeRetry(error);
-        },
-      },
-    );
-  } catch (error) {
-    if (error instanceof RetryableAttempt) throw await exhausted(error, options, failures + 1);
-    throw error;
   }
 }
 
-async function sendOnce(request: HttpRequest, options: SendOptions): Promise<AttemptOutcome> {
+async function sendOnce(request: HttpRequest, runtime: Runtime): Promise<AttemptOutcome> {
+  runtime.events.emit('request', request);
   try {
-    return { response: await options.runtime.transport.send(request) };
+    return { response: await runtime.transport.send(request) };
   } catch (error) {
     if (error instanceof NetworkError) return { error };
     throw error;
@@ -134,8 +85,7 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
   });
 }
 
-async function exhausted(error: RetryableAttempt, options: SendOptions, attempts: number): Promise<ConnectorError> {
-  const { verdict, outcome } = error;
+async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number): Promise<ConnectorError> {
   const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
   const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body)}` : ''}`;
   if (verdict.action !== 'RATE_LIMITED') {

@@ -1,3 +1,4 @@
+import type { EventChannel } from '../core/events.js';
 import type { PlannedWindows } from './planned-windows.js';
 import type { Redactor } from '../protocol/redactor.js';
 
@@ -29,17 +30,23 @@ export class SyncProgress {
   constructor(
     private readonly out: ProgressStream,
     private readonly redactor: Redactor,
+    /** The runtime's events: requests and retries are counted from them, never from log text. */
+    events: EventChannel,
     private readonly now: () => number,
     private readonly startedAt = now(),
-  ) {}
+  ) {
+    events.on('request', () => {
+      this.requests += 1;
+      this.redraw();
+    });
+    events.on('retry', () => {
+      this.retries += 1;
+      this.redraw();
+    });
+  }
 
   plan(stream: string, windows: PlannedWindows): void {
     this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, windows });
-  }
-
-  request(): void {
-    this.requests += 1;
-    this.redraw();
   }
 
   record(stream: string): void {
@@ -62,7 +69,6 @@ export class SyncProgress {
   }
 
   log(level: string, message: string): void {
-    if (message.startsWith('Caught retryable error')) this.retries += 1;
     if (level === 'DEBUG') return;
     this.line(`${level} ${message}`);
   }

@@ -123,6 +123,16 @@ describe('sync into a local SQLite database', () => {
     expect(existsSync(`${database}-wal`) ? readFileSync(`${database}-wal`).includes(Buffer.from('sim-access-token')) : false).toBe(false);
   });
 
+  it('ends with a summary counting every request sent and every retry', async () => {
+    clock.set(TEST_NOW);
+    const before = sim.requests.length;
+    sim.addFault({ kind: 'status', status: 503, times: 2 });
+    const run = await runInProcess(['sync', '--config', files['config.json'], '--output', join(files.dir, 'counted.sqlite')], { clock });
+    sim.clearFaults();
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`Sync finished in [\\d.]+ s: ${sim.requests.length - before} requests, 2 retries\\.`));
+  });
+
   it('reports a bad --streams name and a broken config clearly, on stderr, with exit 1', async () => {
     let stderr = '';
     const run = await runInProcess(['sync', '--config', files['config.json'], '--output', join(files.dir, 'x.sqlite'), '--streams', 'nope'], {

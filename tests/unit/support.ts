@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../engine/core/clock.js';
 import { ConnectorError } from '../../engine/core/errors.js';
+import { EventChannel } from '../../engine/core/events.js';
 import { createGotTransport } from '../../engine/http/got-transport.js';
 import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/core/http-transport.js';
 import { compileManifest, type Connector } from '../../engine/manifest/compile.js';
@@ -38,6 +39,7 @@ export function testRuntime(options: { clock?: FakeClock; transport?: HttpTransp
     clock: clock as Clock,
     transport: options.transport ?? createGotTransport('unit-tests'),
     logger: { log: (level, message) => void logs.push({ level, message }) },
+    events: new EventChannel(),
     signal: abort.signal,
     addSecret: (value) => void secrets.push(value),
     onConfigUpdate: (update) => {

@@ -1,4 +1,6 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
+import type { RetryEvent } from '../../../engine/core/events.js';
+import type { HttpRequest } from '../../../engine/core/http-transport.js';
 import type { Authenticator } from '../../../engine/http/authenticator.js';
 import { sendWithRetries } from '../../../engine/http/send-with-retries.js';
 import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
@@ -25,6 +27,10 @@ async function send(setup: Setup) {
     return typeof reply === 'function' ? reply(index) : reply;
   });
   const test = testRuntime({ clock: new FakeClock(TEST_NOW) });
+  const sent: HttpRequest[] = [];
+  const retries: RetryEvent[] = [];
+  test.runtime.events.on('request', (request) => sent.push(request));
+  test.runtime.events.on('retry', (event) => retries.push(event));
   const handler = errorHandler(setup.handler ?? {}, test.runtime);
   const url = `${server.url}/x`;
   const promise = sendWithRetries({
@@ -35,7 +41,7 @@ async function send(setup: Setup) {
     authenticator: setup.authenticator,
     describe: 'GET /x',
   });
-  return { ...test, promise, requests: () => server!.requests.length, messages: () => test.logs.map((l) => l.message) };
+  return { ...test, promise, sent, retries, requests: () => server!.requests.length, messages: () => test.logs.map((l) => l.message) };
 }
 
 const ok = (body: unknown = { elements: [1] }): Reply => ({ status: 200, body });
@@ -58,6 +64,17 @@ describe('retries with backoff', () => {
       { level: 'INFO', message: retryLog('502 Bad Gateway', 2, 10) },
     ]);
     expect(run.clock.now()).toBe(TEST_NOW + 15000);
+  });
+
+  it('each retry is one event with the attempt, the reason and the wait; each request sent is one event', async () => {
+    const run = await send({ replies: [status(503), { reset: true }, ok()] });
+    await run.promise;
+    const request = expect.objectContaining({ method: 'GET', url: `${server!.url}/x` });
+    expect(run.retries).toEqual([
+      { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000 },
+      { request, attempt: 2, reason: 'connection reset by the server (ECONNRESET)', waitMs: 10000 },
+    ]);
+    expect(run.sent).toHaveLength(3);
   });
 
   it('429 waits as long as Retry-After says, in seconds', async () => {
@@ -127,6 +144,9 @@ describe('max_attempts', () => {
     // One "Waiting" line per wait; none after the last attempt.
     expect(run.messages()).toEqual(
       Array.from({ length: attempts - 1 }, (_, i) => retryLog('500 Internal Server Error', i + 1, 5 * 2 ** i)),
+    );
+    expect(run.retries.map(({ attempt, waitMs }) => ({ attempt, waitMs }))).toEqual(
+      Array.from({ length: attempts - 1 }, (_, i) => ({ attempt: i + 1, waitMs: 5000 * 2 ** i })),
     );
     expect(error.failureType).toBe('transient_error');
     expect(error.message).toBe(`GET /x still failed after ${attempts} attempts: 500 Internal Server Error. This is usually temporary; try again later.`);
@@ -260,6 +280,9 @@ describe('401 with a refreshable authenticator', () => {
     expect(calls.refresh).toBe(1);
     expect(run.clock.sleeps).toEqual([]);
     expect(run.logs).toEqual([]);
+    // Two requests on the wire, but no retry: the renewal is part of the attempt.
+    expect(run.sent).toHaveLength(2);
+    expect(run.retries).toEqual([]);
   });
 
   it('the retry after fresh credentials does not use up an attempt', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { EventChannel } from '../../../engine/core/events.js';
+import type { HttpRequest } from '../../../engine/core/http-transport.js';
 import { Redactor } from '../../../engine/protocol/redactor.js';
 import { PlannedWindows } from '../../../engine/sync/planned-windows.js';
 import { SyncProgress } from '../../../engine/sync/progress.js';
@@ -8,9 +10,13 @@ function progressOn(isTTY: boolean) {
   const redactor = new Redactor();
   redactor.add('secret-token-123');
   let now = 0;
-  const progress = new SyncProgress({ isTTY, write: (chunk: string) => (text += chunk) }, redactor, () => now);
-  return { progress, text: () => text, tick: (ms: number) => (now += ms) };
+  const events = new EventChannel();
+  const progress = new SyncProgress({ isTTY, write: (chunk: string) => (text += chunk) }, redactor, events, () => now);
+  return { progress, events, text: () => text, tick: (ms: number) => (now += ms) };
 }
+
+const request: HttpRequest = { method: 'GET', url: 'https://api.example.com/rest/x', headers: {}, timeoutMs: 1000 };
+const retryLine = "Caught retryable error '429 Too Many Requests' after 1 tries. Waiting 5 seconds then retrying...";
 
 /** `count` windows of each organization, ending at 1, 2, 3... (epoch ms), under the cursor `timeRangeEnd`. */
 function windows(count: number, orgs = ['1'], cursorField: string | undefined = 'timeRangeEnd'): PlannedWindows {
@@ -24,13 +30,15 @@ const stateAt = (cursors: Record<string, number>) => ({
 
 describe('sync progress', () => {
   it('on a terminal: a live table of slices, records, requests and retries, redrawn in place', () => {
-    const { progress, text } = progressOn(true);
+    const { progress, events, text } = progressOn(true);
     progress.plan('follower_statistics_time_bound', windows(13));
     progress.status('follower_statistics_time_bound', 'STARTED');
-    progress.request();
+    events.emit('request', request);
     progress.record('follower_statistics_time_bound');
     progress.checkpoint('follower_statistics_time_bound', stateAt({ 1: 1 }));
-    progress.log('INFO', "Caught retryable error '429 Too Many Requests' after 1 tries. Waiting 5 seconds then retrying...");
+    // A retry as a sync sees it: the event, then the LOG line saying so (which must not count it twice).
+    events.emit('retry', { request, attempt: 1, reason: '429 Too Many Requests', waitMs: 5000 });
+    progress.log('INFO', retryLine);
     progress.status('follower_statistics_time_bound', 'COMPLETE');
     expect(text()).toContain('\x1b[');
     expect(text()).toMatch(/follower_statistics_time_bound\s+complete\s+slices 1\/13\s+records 1/);
@@ -38,10 +46,10 @@ describe('sync progress', () => {
   });
 
   it('elsewhere: plain lines and a summary, with secrets masked', () => {
-    const { progress, text, tick } = progressOn(false);
+    const { progress, events, text, tick } = progressOn(false);
     progress.plan('organization_lookup', windows(1, ['1', '2'], undefined));
     progress.status('organization_lookup', 'STARTED');
-    progress.request();
+    events.emit('request', request);
     progress.record('organization_lookup');
     progress.record('organization_lookup');
     progress.log('ERROR', 'refused secret-token-123');
@@ -55,6 +63,20 @@ describe('sync progress', () => {
     expect(text()).not.toContain('secret-token-123');
     expect(text()).toContain('Sync finished in 2.5 s: 1 requests, 0 retries.');
     expect(text()).toMatch(/organization_lookup\s+2\s+complete/);
+  });
+
+  it('counts retries from retry events, never from log text', () => {
+    const { progress, events, text } = progressOn(false);
+    // The words of a retry, but no retry: a LOG line alone counts nothing.
+    progress.log('INFO', retryLine);
+    progress.summary();
+    expect(text()).toContain(`INFO ${retryLine}\n`);
+    expect(text()).toContain('0 requests, 0 retries.');
+    events.emit('request', request);
+    events.emit('retry', { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000 });
+    events.emit('request', request);
+    progress.summary();
+    expect(text()).toContain('2 requests, 1 retries.');
   });
 
   it('counts the windows a STATE covers, however few STATEs there are', () => {

@@ -1,0 +1,41 @@
+import type { HttpRequest } from './http-transport.js';
+
+/** A failed attempt that the engine will try again, after a wait. */
+export interface RetryEvent {
+  /** The attempt's request, as sent. */
+  request: HttpRequest;
+  /** The attempt that failed, counting from 1. */
+  attempt: number;
+  /** What went wrong, e.g. `503 Service Unavailable`. */
+  reason: string;
+  /** How long the engine waits before the next attempt. */
+  waitMs: number;
+}
+
+/** What the engine reports as it works, by event type: a display counts these instead of reading log text. */
+export interface EngineEvents {
+  /** A request about to go on the wire, retries and token refreshes included. */
+  request: HttpRequest;
+  retry: RetryEvent;
+}
+
+type Listener<T> = (event: T) => void;
+
+/** A typed observer: listeners are called synchronously, in the order they were added. */
+export class EventChannel {
+  // A list per event type from the start (the mapped type insists on every one), so emit needs no check.
+  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [] };
+
+  /** Listeners stay for the runtime's life: whoever listens (the sync display) lives as long as the run. */
+  on<K extends keyof EngineEvents>(type: K, listener: Listener<EngineEvents[K]>): void {
+    this.listeners[type].push(listener);
+  }
+
+  /**
+   * The type is an argument, not a field of an envelope: a `request` event passes the request itself, so reporting
+   * each request allocates nothing.
+   */
+  emit<K extends keyof EngineEvents>(type: K, event: EngineEvents[K]): void {
+    for (const listener of this.listeners[type]) listener(event);
+  }
+}
