@@ -7,11 +7,18 @@ import module from 'node:module';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { runCli } = await import('./run-cli.js');
 
-// SIGTERM or Ctrl-C: stop issuing requests, let pending output drain, then exit non-zero.
+// SIGTERM or Ctrl-C: stop issuing requests, let pending output drain, then exit 143 or 130 as shells expect.
 const controller = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
+let received: NodeJS.Signals | undefined;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    received = signal;
+    controller.abort(new Error(`received ${signal}`));
+  });
+}
 process.stdout.on('error', () => {
   // The reader went away (EPIPE): nothing more can be said on stdout.
 });
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+process.exitCode = received === 'SIGINT' && code === 143 ? 130 : code;

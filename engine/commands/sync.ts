@@ -28,7 +28,7 @@ export async function sync(context: CommandContext, { writer, progress }: SyncOu
   }
   const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.cursor ? 'incremental' : 'full_refresh' })) };
   const complete = await readStreams({ connector, runtime, output: writer, config: rawConfig }, catalog, savedState);
-  progress.summary();
+  progress.summary(runtime.signal.aborted);
   if (runtime.signal.aborted) return 143;
   return complete ? 0 : 1;
 }

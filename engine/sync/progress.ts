@@ -73,15 +73,18 @@ export class SyncProgress {
     this.line(`${level} ${message}`);
   }
 
-  /** The closing summary: records per stream, requests, retries and time. */
-  summary(): void {
+  /** The closing summary: records per stream, requests, retries and time; after a cancel, what is kept. */
+  summary(interrupted = false): void {
     this.redraw(true);
     const seconds = ((this.now() - this.startedAt) / 1000).toFixed(1);
+    const headline = interrupted
+      ? `Sync interrupted after ${seconds} s: ${this.requests} requests, ${this.retries} retries. What was saved with the last state of each stream is kept; the next sync resumes from there.`
+      : `Sync finished in ${seconds} s: ${this.requests} requests, ${this.retries} retries.`;
     const width = Math.max(...[...this.streams.keys()].map((name) => name.length), 6);
     const rows = [...this.streams.values()].map((s) => `  ${s.name.padEnd(width)}  ${String(s.records).padStart(8)}  ${s.status}`);
     this.out.write(
       this.redactor.redact(
-        [`Sync finished in ${seconds} s: ${this.requests} requests, ${this.retries} retries.`, `  ${'stream'.padEnd(width)}   records  status`, ...rows].join('\n') + '\n',
+        [headline, `  ${'stream'.padEnd(width)}   records  status`, ...rows].join('\n') + '\n',
       ),
     );
   }
