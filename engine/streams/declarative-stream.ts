@@ -7,13 +7,13 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DeclarativeStreamDefinition } from '../format/types.js';
 import type { HttpRequest } from '../core/http-transport.js';
-import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js';
+import type { DatetimeCursor, DateRange, DateSlice } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
 import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
+import { SliceOrder } from './slice-order.js';
 import { StateCheckpoints } from './state-checkpoints.js';
 import { StreamState } from './stream-state.js';
-import { WindowProgress } from './window-progress.js';
 import type { Transformation } from './transformations.js';
 
 /** Where a read's output goes. Each call resolves when the output has been accepted (backpressure). */
@@ -39,21 +39,21 @@ export interface PlannedRequest {
   request: HttpRequest;
 }
 
-/** What every window of one read shares. */
-interface WindowRun {
+/** What every slice of one read shares. */
+interface SliceRun {
   sink: StreamSink;
   checkpoints?: StateCheckpoints;
   emission: Limiter;
 }
 
-/** One window (date slice) of one partition, or the whole partition of a stream without a cursor. */
-interface WindowTask {
+/** One date slice of one partition, or the whole partition of a stream without a cursor. */
+interface SliceTask {
   partition: Record<string, unknown>;
   context: ExpressionContext;
   slice?: DateSlice;
-  /** Its place among the partition's windows. */
+  /** Its place among the partition's slices. */
   index: number;
-  progress: WindowProgress;
+  order: SliceOrder;
 }
 
 /** A named stream: where its records come from, their schema, and how it reads incrementally. */
@@ -79,29 +79,29 @@ export class DeclarativeStream {
   }
 
   /**
-   * Reads every window of every partition, concurrently as the limiter allows. Records go to the sink, a window's
-   * records together once it is complete; an incremental stream checkpoints after completed windows (see
-   * StateCheckpoints and WindowProgress), before a failure ends it, and once at the end. Partitions that fail do
+   * Reads every slice of every partition, concurrently as the limiter allows. Records go to the sink, a slice's
+   * records together once it is complete; an incremental stream checkpoints after completed slices (see
+   * StateCheckpoints and SliceOrder), before a failure ends it, and once at the end. Partitions that fail do
    * not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const run: WindowRun = {
+    const run: SliceRun = {
       sink: options.sink,
       checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
-      // One window at a time reaches the sink, whole and followed by any checkpoint that covers it.
+      // One slice at a time reaches the sink, whole and followed by any checkpoint that covers it.
       emission: createLimiter(1),
     };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const range = this.cursor ? await this.cursor.range(base) : undefined;
     const tasks: Promise<void>[] = [];
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
       const cursor = state?.get(partition.key);
-      const slices = this.slicesOf(window, cursor);
+      const slices = this.slicesOf(range, cursor);
       const context = (slice: DateSlice | undefined) => this.context(base, partition, slice, cursor);
-      const progress = new WindowProgress(slices.map((slice) => slice?.end ?? 0));
+      const order = new SliceOrder(slices.map((slice) => slice?.end ?? 0));
       slices.forEach((slice, index) => {
-        tasks.push(options.limiter.run(() => this.readWindow({ partition: partition.key, context: context(slice), slice, index, progress }, run)));
+        tasks.push(options.limiter.run(() => this.readSlice({ partition: partition.key, context: context(slice), slice, index, order }, run)));
       });
     }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -112,12 +112,12 @@ export class DeclarativeStream {
     await options.sink.checkpoint(state?.snapshot() ?? {});
   }
 
-  /** Every record of every partition over the whole window, ignoring state: for parent streams. */
+  /** Every record of every partition over the whole range, ignoring state: for parent streams. */
   async *readAll(config: Record<string, unknown>): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
     const base: ExpressionContext = { config };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const range = this.cursor ? await this.cursor.range(base) : undefined;
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      for (const slice of this.slicesOf(window, undefined)) {
+      for (const slice of this.slicesOf(range, undefined)) {
         const context = this.context(base, partition, slice);
         for await (const page of this.retriever.pages(context)) {
           for (const record of page) {
@@ -132,10 +132,10 @@ export class DeclarativeStream {
   /** Reads the first page of each partition: proof that credentials and partitions work. Returns records seen. */
   async probe(config: Record<string, unknown>): Promise<number> {
     const base: ExpressionContext = { config };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const range = this.cursor ? await this.cursor.range(base) : undefined;
     let records = 0;
     for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      const slices = this.slicesOf(window, undefined);
+      const slices = this.slicesOf(range, undefined);
       const slice = slices[slices.length - 1];
       for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
         records += page.length;
@@ -149,9 +149,9 @@ export class DeclarativeStream {
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
     const base: ExpressionContext = { config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const range = this.cursor ? await this.cursor.range(base) : undefined;
     for await (const partition of this.plannedPartitions(config)) {
-      for (const slice of this.slicesOf(window, state?.get(partition.key))) {
+      for (const slice of this.slicesOf(range, state?.get(partition.key))) {
         const context = this.context(base, partition, slice);
         yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
       }
@@ -162,43 +162,43 @@ export class DeclarativeStream {
     return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
-  private async readWindow(window: WindowTask, run: WindowRun): Promise<void> {
-    const { progress, index, slice, context } = window;
-    if (!progress.worthReading(index)) return;
+  private async readSlice(task: SliceTask, run: SliceRun): Promise<void> {
+    const { order, index, slice, context } = task;
+    if (!order.worthReading(index)) return;
     const checkpoints = slice ? run.checkpoints : undefined;
-    // A checkpoint covers every record emitted before it. Windows run concurrently, so a window's records are held
-    // until it and every window before it in its partition are complete, and then emitted together with the
+    // A checkpoint covers every record emitted before it. Slices run concurrently, so a slice's records are held
+    // until it and every slice before it in its partition are complete, and then emitted together with the
     // cursor's move over them: a state covers exactly the records emitted before it.
-    const windowRecords: StreamRecord[] = [];
+    const sliceRecords: StreamRecord[] = [];
     try {
       for await (const page of this.retriever.pages(context)) {
         for (const record of page) {
           const transforming = this.transform(record, context);
           if (transforming) await transforming;
-          if (checkpoints) windowRecords.push(record);
+          if (checkpoints) sliceRecords.push(record);
           else await run.sink.record(record);
         }
       }
     } catch (error) {
-      progress.failed(index);
+      order.failed(index);
       throw error;
     }
     if (!checkpoints) return;
     await run.emission.run(async () => {
-      const ready = progress.complete(index, windowRecords);
+      const ready = order.complete(index, sliceRecords);
       for (const [position, released] of ready.entries()) {
         for (const record of released.records) {
           const accepting = run.sink.record(record);
           if (accepting) await accepting;
         }
         const more = position < ready.length - 1 || run.emission.waiting > 0;
-        await checkpoints.windowDone(window.partition, released.end, released.records.length, more);
+        await checkpoints.sliceDone(task.partition, released.end, released.records.length, more);
       }
     });
   }
 
-  private slicesOf(window: DateWindow | undefined, cursor: number | undefined): (DateSlice | undefined)[] {
-    return this.cursor && window ? this.cursor.slices(window, cursor) : [undefined];
+  private slicesOf(range: DateRange | undefined, cursor: number | undefined): (DateSlice | undefined)[] {
+    return this.cursor && range ? this.cursor.slices(range, cursor) : [undefined];
   }
 
   private context(base: ExpressionContext, partition: Partition, slice: DateSlice | undefined, cursor?: number): ExpressionContext {
