@@ -7,8 +7,9 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DeclarativeStreamDefinition } from '../format/types.js';
 import type { HttpRequest } from '../core/http-transport.js';
-import type { DatetimeCursor, DateRange, DateSlice } from './datetime-cursor.js';
+import type { DatetimeCursor, DateSlice } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
+import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
 import { SliceOrder } from './slice-order.js';
@@ -93,16 +94,13 @@ export class DeclarativeStream {
       // One slice at a time reaches the sink, whole and followed by any checkpoint that covers it.
       emission: createLimiter(1),
     };
-    const range = this.cursor ? await this.cursor.range(base) : undefined;
     const tasks: Promise<void>[] = [];
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      const cursor = state?.get(partition.key);
-      const slices = this.slicesOf(range, cursor);
-      const context = (slice: DateSlice | undefined) => this.context(base, partition, slice, cursor);
-      const order = new SliceOrder(slices.map((slice) => slice?.end ?? 0));
-      slices.forEach((slice, index) => {
-        tasks.push(options.limiter.run(() => this.readSlice({ partition: partition.key, context: context(slice), slice, index, order }, run)));
-      });
+    let order: { partition: Partition; slices: SliceOrder } | undefined;
+    for await (const { partition, slice, context } of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) {
+      // A partition's slices come together: the first of a partition starts its order.
+      if (order?.partition !== partition) order = { partition, slices: new SliceOrder() };
+      const task: SliceTask = { partition: partition.key, context, slice, index: order.slices.add(slice?.end ?? 0), order: order.slices };
+      tasks.push(options.limiter.run(() => this.readSlice(task, run)));
     }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -115,16 +113,9 @@ export class DeclarativeStream {
   /** Every record of every partition over the whole range, ignoring state: for parent streams. */
   async *readAll(config: Record<string, unknown>): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
     const base: ExpressionContext = { config };
-    const range = this.cursor ? await this.cursor.range(base) : undefined;
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      for (const slice of this.slicesOf(range, undefined)) {
-        const context = this.context(base, partition, slice);
-        for await (const page of this.retriever.pages(context)) {
-          for (const record of page) {
-            await this.transform(record, context);
-            yield { record, partition };
-          }
-        }
+    for await (const { partition, context } of this.slices(base, this.retriever.partitionRouter.partitions(base))) {
+      for await (const page of this.pages(context)) {
+        for (const record of page) yield { record, partition };
       }
     }
   }
@@ -132,12 +123,9 @@ export class DeclarativeStream {
   /** Reads the first page of each partition: proof that credentials and partitions work. Returns records seen. */
   async probe(config: Record<string, unknown>): Promise<number> {
     const base: ExpressionContext = { config };
-    const range = this.cursor ? await this.cursor.range(base) : undefined;
     let records = 0;
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      const slices = this.slicesOf(range, undefined);
-      const slice = slices[slices.length - 1];
-      for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
+    for await (const { context } of this.slices(base, this.retriever.partitionRouter.partitions(base), { latest: true })) {
+      for await (const page of this.retriever.pages(context)) {
         records += page.length;
         break;
       }
@@ -147,14 +135,9 @@ export class DeclarativeStream {
 
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
-    const base: ExpressionContext = { config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
-    const range = this.cursor ? await this.cursor.range(base) : undefined;
-    for await (const partition of this.plannedPartitions(config)) {
-      for (const slice of this.slicesOf(range, state?.get(partition.key))) {
-        const context = this.context(base, partition, slice);
-        yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
-      }
+    for await (const { partition, context } of this.slices({ config }, this.plannedPartitions(config), { state })) {
+      yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
     }
   }
 
@@ -171,10 +154,8 @@ export class DeclarativeStream {
     // cursor's move over them: a state covers exactly the records emitted before it.
     const sliceRecords: StreamRecord[] = [];
     try {
-      for await (const page of this.retriever.pages(context)) {
+      for await (const page of this.pages(context)) {
         for (const record of page) {
-          const transforming = this.transform(record, context);
-          if (transforming) await transforming;
           if (checkpoints) sliceRecords.push(record);
           else await run.sink.record(record);
         }
@@ -197,17 +178,19 @@ export class DeclarativeStream {
     });
   }
 
-  private slicesOf(range: DateRange | undefined, cursor: number | undefined): (DateSlice | undefined)[] {
-    return this.cursor && range ? this.cursor.slices(range, cursor) : [undefined];
+  private slices(base: ExpressionContext, partitions: AsyncIterable<Partition>, choice?: SliceChoice): AsyncGenerator<PartitionSlice> {
+    return partitionSlices(base, this.cursor, partitions, choice);
   }
 
-  private context(base: ExpressionContext, partition: Partition, slice: DateSlice | undefined, cursor?: number): ExpressionContext {
-    return {
-      ...base,
-      stream_partition: partition.context,
-      stream_slice: slice && this.cursor ? this.cursor.sliceContext(slice) : {},
-      stream_state: this.cursor && cursor !== undefined ? { [this.cursor.field]: this.cursor.formatValue(cursor) } : {},
-    };
+  /** The pages of one slice, each page's records transformed. */
+  private async *pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+    for await (const page of this.retriever.pages(context)) {
+      for (const record of page) {
+        const transforming = this.transform(record, context);
+        if (transforming) await transforming;
+      }
+      yield page;
+    }
   }
 
   /** Applies the transformations in order; a promise only when one of them needs to wait. */

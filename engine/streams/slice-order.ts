@@ -13,12 +13,16 @@ export interface ReadySlice {
  * fails, the slices after it are not worth reading (the cursor cannot pass the failed one); those before it are.
  */
 export class SliceOrder {
+  private readonly ends: number[] = [];
   private readonly completed = new Map<number, StreamRecord[]>();
   /** The first slice not yet released. */
   private next = 0;
   private failedAt = Infinity;
 
-  constructor(private readonly ends: number[]) {}
+  /** Takes the partition's next slice (oldest first), which ends at `end`; answers its index. */
+  add(end: number): number {
+    return this.ends.push(end) - 1;
+  }
 
   /** Whether slice `index` can still be released (no slice before it failed). */
   worthReading(index: number): boolean {

@@ -3,9 +3,16 @@ import { SliceOrder } from '../../../engine/streams/slice-order.js';
 
 const records = (label: string) => [{ label }];
 
+/** An order of slices ending at `ends`, in order. */
+function orderOf(ends: number[]): SliceOrder {
+  const order = new SliceOrder();
+  for (const end of ends) order.add(end);
+  return order;
+}
+
 describe('SliceOrder', () => {
   it('releases slices in order, however they complete', () => {
-    const order = new SliceOrder([10, 20, 30, 40]);
+    const order = orderOf([10, 20, 30, 40]);
     expect(order.complete(2, records('c'))).toEqual([]);
     expect(order.complete(1, records('b'))).toEqual([]);
     expect(order.complete(0, records('a'))).toEqual([
@@ -17,7 +24,7 @@ describe('SliceOrder', () => {
   });
 
   it('after a failed slice, still releases the slices before it and drops those after it', () => {
-    const order = new SliceOrder([10, 20, 30, 40]);
+    const order = orderOf([10, 20, 30, 40]);
     expect(order.complete(3, records('d'))).toEqual([]);
     order.failed(2);
     expect(order.worthReading(1)).toBe(true);
