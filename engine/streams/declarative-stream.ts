@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
-import { createLimiter, type Limiter } from '../core/concurrency.js';
+import type { Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DeclarativeStreamDefinition } from '../format/types.js';
 import type { HttpRequest } from '../core/http-transport.js';
-import type { DatetimeCursor, DateSlice } from './datetime-cursor.js';
+import type { DatetimeCursor } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
 import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
-import { SliceOrder } from './slice-order.js';
+import { SliceReader } from './slice-reader.js';
 import { StateCheckpoints } from './state-checkpoints.js';
 import { StreamState } from './stream-state.js';
 import type { Transformation } from './transformations.js';
@@ -40,23 +40,6 @@ export interface PlannedRequest {
   request: HttpRequest;
 }
 
-/** What every slice of one read shares. */
-interface SliceRun {
-  sink: StreamSink;
-  checkpoints?: StateCheckpoints;
-  emission: Limiter;
-}
-
-/** One date slice of one partition, or the whole partition of a stream without a cursor. */
-interface SliceTask {
-  partition: Record<string, unknown>;
-  context: ExpressionContext;
-  slice?: DateSlice;
-  /** Its place among the partition's slices. */
-  index: number;
-  order: SliceOrder;
-}
-
 /** A named stream: where its records come from, their schema, and how it reads incrementally. */
 export class DeclarativeStream {
   readonly name: string;
@@ -82,29 +65,19 @@ export class DeclarativeStream {
   /**
    * Reads every slice of every partition, concurrently as the limiter allows. Records go to the sink, a slice's
    * records together once it is complete; an incremental stream checkpoints after completed slices (see
-   * StateCheckpoints and SliceOrder), before a failure ends it, and once at the end. Partitions that fail do
+   * SliceReader and StateCheckpoints), before a failure ends it, and once at the end. Partitions that fail do
    * not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const run: SliceRun = {
-      sink: options.sink,
-      checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
-      // One slice at a time reaches the sink, whole and followed by any checkpoint that covers it.
-      emission: createLimiter(1),
-    };
+    const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
+    const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints);
     const tasks: Promise<void>[] = [];
-    let order: { partition: Partition; slices: SliceOrder } | undefined;
-    for await (const { partition, slice, context } of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) {
-      // A partition's slices come together: the first of a partition starts its order.
-      if (order?.partition !== partition) order = { partition, slices: new SliceOrder() };
-      const task: SliceTask = { partition: partition.key, context, slice, index: order.slices.add(slice?.end ?? 0), order: order.slices };
-      tasks.push(options.limiter.run(() => this.readSlice(task, run)));
-    }
+    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) tasks.push(reader.read(slice));
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
-      await run.checkpoints?.flush();
+      await checkpoints?.flush();
       throw asConnectorError(failures[0].reason).withStream(this.name);
     }
     await options.sink.checkpoint(state?.snapshot() ?? {});
@@ -143,39 +116,6 @@ export class DeclarativeStream {
 
   plannedPartitions(config: Record<string, unknown>): AsyncIterable<Partition> {
     return this.retriever.partitionRouter.plannedPartitions({ config });
-  }
-
-  private async readSlice(task: SliceTask, run: SliceRun): Promise<void> {
-    const { order, index, slice, context } = task;
-    if (!order.worthReading(index)) return;
-    const checkpoints = slice ? run.checkpoints : undefined;
-    // A checkpoint covers every record emitted before it. Slices run concurrently, so a slice's records are held
-    // until it and every slice before it in its partition are complete, and then emitted together with the
-    // cursor's move over them: a state covers exactly the records emitted before it.
-    const sliceRecords: StreamRecord[] = [];
-    try {
-      for await (const page of this.pages(context)) {
-        for (const record of page) {
-          if (checkpoints) sliceRecords.push(record);
-          else await run.sink.record(record);
-        }
-      }
-    } catch (error) {
-      order.failed(index);
-      throw error;
-    }
-    if (!checkpoints) return;
-    await run.emission.run(async () => {
-      const ready = order.complete(index, sliceRecords);
-      for (const [position, released] of ready.entries()) {
-        for (const record of released.records) {
-          const accepting = run.sink.record(record);
-          if (accepting) await accepting;
-        }
-        const more = position < ready.length - 1 || run.emission.waiting > 0;
-        await checkpoints.sliceDone(task.partition, released.end, released.records.length, more);
-      }
-    });
   }
 
   private slices(base: ExpressionContext, partitions: AsyncIterable<Partition>, choice?: SliceChoice): AsyncGenerator<PartitionSlice> {
