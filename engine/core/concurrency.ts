@@ -1,6 +1,8 @@
 /** Runs at most `limit` tasks at once; the rest wait their turn in order. */
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** Tasks it runs at once. */
+  readonly limit: number;
   /** Tasks waiting for a turn. */
   readonly waiting: number;
 }
@@ -13,6 +15,7 @@ export function createLimiter(limit: number): Limiter {
     waiting.shift()?.();
   };
   return {
+    limit,
     get waiting() {
       return waiting.length;
     },

@@ -6,14 +6,14 @@ import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DatetimeBasedCursorDefinition } from '../format/types.js';
 import { addDuration, parseDuration, type Duration } from './duration.js';
 
-/** A window [start, end) in epoch ms. */
+/** One slice [start, end) of a read's range, in epoch ms: what one request (with its pages) covers. */
 export interface DateSlice {
   start: number;
   end: number;
 }
 
-/** The bounds of one read, evaluated once when the read starts. */
-export interface DateWindow {
+/** The whole range of one read and how it is cut into slices, evaluated once when the read starts. */
+export interface DateRange {
   start: number;
   end: number;
   step: Duration;
@@ -24,8 +24,8 @@ export interface DateWindow {
 const DAY_MS = 86_400_000;
 
 /**
- * Date-sliced incremental reads. Windows are whole UTC days or whole calendar months, `step` long at most; the
- * saved cursor of a partition is the end of its last completed window, so a rerun starts exactly there.
+ * Date-sliced incremental reads. Slices are whole UTC days or whole calendar months, `step` long at most; the
+ * saved cursor of a partition is the end of its last completed slice, so a rerun starts exactly there.
  */
 export class DatetimeCursor {
   readonly field: string;
@@ -48,7 +48,7 @@ export class DatetimeCursor {
     this.where = context.describe(path);
   }
 
-  async window(context: ExpressionContext): Promise<DateWindow> {
+  async range(context: ExpressionContext): Promise<DateRange> {
     const granularityText = String(await this.granularity.evaluate(context));
     if (granularityText !== 'P1D' && granularityText !== 'P1M') {
       throw configError('CONFIG_INVALID', `granularity at ${this.where} is "${granularityText}"; expected P1D (whole days) or P1M (whole months).`);
@@ -68,13 +68,13 @@ export class DatetimeCursor {
     };
   }
 
-  /** Windows still to read after `cursor` (the end of the last completed window), oldest first. */
-  slices(window: DateWindow, cursor: number | undefined): DateSlice[] {
-    let from = window.start;
-    if (cursor !== undefined) from = Math.max(from, alignUp(addDuration(cursor, window.lookback, -1), window.granularity));
+  /** Slices of `range` still to read after `cursor` (the end of the last completed slice), oldest first. */
+  slices(range: DateRange, cursor: number | undefined): DateSlice[] {
+    let from = range.start;
+    if (cursor !== undefined) from = Math.max(from, alignUp(addDuration(cursor, range.lookback, -1), range.granularity));
     const slices: DateSlice[] = [];
-    while (from < window.end) {
-      const to = Math.min(alignDown(addDuration(from, window.step), window.granularity), window.end);
+    while (from < range.end) {
+      const to = Math.min(alignDown(addDuration(from, range.step), range.granularity), range.end);
       if (to <= from) break;
       slices.push({ start: from, end: to });
       from = to;

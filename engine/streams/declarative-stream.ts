@@ -2,18 +2,19 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
-import { createLimiter, type Limiter } from '../core/concurrency.js';
+import type { Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
 import type { DeclarativeStreamDefinition } from '../format/types.js';
 import type { HttpRequest } from '../core/http-transport.js';
-import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js';
+import type { DatetimeCursor } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
+import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
 import type { SimpleRetriever } from './simple-retriever.js';
+import { SliceReader } from './slice-reader.js';
 import { StateCheckpoints } from './state-checkpoints.js';
 import { StreamState } from './stream-state.js';
-import { WindowProgress } from './window-progress.js';
 import type { Transformation } from './transformations.js';
 
 /** Where a read's output goes. Each call resolves when the output has been accepted (backpressure). */
@@ -39,23 +40,6 @@ export interface PlannedRequest {
   request: HttpRequest;
 }
 
-/** What every window of one read shares. */
-interface WindowRun {
-  sink: StreamSink;
-  checkpoints?: StateCheckpoints;
-  emission: Limiter;
-}
-
-/** One window (date slice) of one partition, or the whole partition of a stream without a cursor. */
-interface WindowTask {
-  partition: Record<string, unknown>;
-  context: ExpressionContext;
-  slice?: DateSlice;
-  /** Its place among the partition's windows. */
-  index: number;
-  progress: WindowProgress;
-}
-
 /** A named stream: where its records come from, their schema, and how it reads incrementally. */
 export class DeclarativeStream {
   readonly name: string;
@@ -79,52 +63,32 @@ export class DeclarativeStream {
   }
 
   /**
-   * Reads every window of every partition, concurrently as the limiter allows. Records go to the sink, a window's
-   * records together once it is complete; an incremental stream checkpoints after completed windows (see
-   * StateCheckpoints and WindowProgress), before a failure ends it, and once at the end. Partitions that fail do
+   * Reads every slice of every partition, concurrently as the limiter allows. Records go to the sink, a slice's
+   * records together once it is complete; an incremental stream checkpoints after completed slices (see
+   * SliceReader and StateCheckpoints), before a failure ends it, and once at the end. Partitions that fail do
    * not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const run: WindowRun = {
-      sink: options.sink,
-      checkpoints: state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined,
-      // One window at a time reaches the sink, whole and followed by any checkpoint that covers it.
-      emission: createLimiter(1),
-    };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
+    const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
+    const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints);
     const tasks: Promise<void>[] = [];
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      const cursor = state?.get(partition.key);
-      const slices = this.slicesOf(window, cursor);
-      const context = (slice: DateSlice | undefined) => this.context(base, partition, slice, cursor);
-      const progress = new WindowProgress(slices.map((slice) => slice?.end ?? 0));
-      slices.forEach((slice, index) => {
-        tasks.push(options.limiter.run(() => this.readWindow({ partition: partition.key, context: context(slice), slice, index, progress }, run)));
-      });
-    }
+    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) tasks.push(reader.read(slice));
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
-      await run.checkpoints?.flush();
+      await checkpoints?.flush();
       throw asConnectorError(failures[0].reason).withStream(this.name);
     }
     await options.sink.checkpoint(state?.snapshot() ?? {});
   }
 
-  /** Every record of every partition over the whole window, ignoring state: for parent streams. */
+  /** Every record of every partition over the whole range, ignoring state: for parent streams. */
   async *readAll(config: Record<string, unknown>): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
     const base: ExpressionContext = { config };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      for (const slice of this.slicesOf(window, undefined)) {
-        const context = this.context(base, partition, slice);
-        for await (const page of this.retriever.pages(context)) {
-          for (const record of page) {
-            await this.transform(record, context);
-            yield { record, partition };
-          }
-        }
+    for await (const { partition, context } of this.slices(base, this.retriever.partitionRouter.partitions(base))) {
+      for await (const page of this.pages(context)) {
+        for (const record of page) yield { record, partition };
       }
     }
   }
@@ -132,12 +96,9 @@ export class DeclarativeStream {
   /** Reads the first page of each partition: proof that credentials and partitions work. Returns records seen. */
   async probe(config: Record<string, unknown>): Promise<number> {
     const base: ExpressionContext = { config };
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
     let records = 0;
-    for await (const partition of this.retriever.partitionRouter.partitions(base)) {
-      const slices = this.slicesOf(window, undefined);
-      const slice = slices[slices.length - 1];
-      for await (const page of this.retriever.pages(this.context(base, partition, slice))) {
+    for await (const { context } of this.slices(base, this.retriever.partitionRouter.partitions(base), { latest: true })) {
+      for await (const page of this.retriever.pages(context)) {
         records += page.length;
         break;
       }
@@ -147,14 +108,9 @@ export class DeclarativeStream {
 
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
-    const base: ExpressionContext = { config };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
-    const window = this.cursor ? await this.cursor.window(base) : undefined;
-    for await (const partition of this.plannedPartitions(config)) {
-      for (const slice of this.slicesOf(window, state?.get(partition.key))) {
-        const context = this.context(base, partition, slice);
-        yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
-      }
+    for await (const { partition, context } of this.slices({ config }, this.plannedPartitions(config), { state })) {
+      yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
     }
   }
 
@@ -162,52 +118,19 @@ export class DeclarativeStream {
     return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
-  private async readWindow(window: WindowTask, run: WindowRun): Promise<void> {
-    const { progress, index, slice, context } = window;
-    if (!progress.worthReading(index)) return;
-    const checkpoints = slice ? run.checkpoints : undefined;
-    // A checkpoint covers every record emitted before it. Windows run concurrently, so a window's records are held
-    // until it and every window before it in its partition are complete, and then emitted together with the
-    // cursor's move over them: a state covers exactly the records emitted before it.
-    const windowRecords: StreamRecord[] = [];
-    try {
-      for await (const page of this.retriever.pages(context)) {
-        for (const record of page) {
-          const transforming = this.transform(record, context);
-          if (transforming) await transforming;
-          if (checkpoints) windowRecords.push(record);
-          else await run.sink.record(record);
-        }
+  private slices(base: ExpressionContext, partitions: AsyncIterable<Partition>, choice?: SliceChoice): AsyncGenerator<PartitionSlice> {
+    return partitionSlices(base, this.cursor, partitions, choice);
+  }
+
+  /** The pages of one slice, each page's records transformed. */
+  private async *pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+    for await (const page of this.retriever.pages(context)) {
+      for (const record of page) {
+        const transforming = this.transform(record, context);
+        if (transforming) await transforming;
       }
-    } catch (error) {
-      progress.failed(index);
-      throw error;
+      yield page;
     }
-    if (!checkpoints) return;
-    await run.emission.run(async () => {
-      const ready = progress.complete(index, windowRecords);
-      for (const [position, released] of ready.entries()) {
-        for (const record of released.records) {
-          const accepting = run.sink.record(record);
-          if (accepting) await accepting;
-        }
-        const more = position < ready.length - 1 || run.emission.waiting > 0;
-        await checkpoints.windowDone(window.partition, released.end, released.records.length, more);
-      }
-    });
-  }
-
-  private slicesOf(window: DateWindow | undefined, cursor: number | undefined): (DateSlice | undefined)[] {
-    return this.cursor && window ? this.cursor.slices(window, cursor) : [undefined];
-  }
-
-  private context(base: ExpressionContext, partition: Partition, slice: DateSlice | undefined, cursor?: number): ExpressionContext {
-    return {
-      ...base,
-      stream_partition: partition.context,
-      stream_slice: slice && this.cursor ? this.cursor.sliceContext(slice) : {},
-      stream_state: this.cursor && cursor !== undefined ? { [this.cursor.field]: this.cursor.formatValue(cursor) } : {},
-    };
   }
 
   /** Applies the transformations in order; a promise only when one of them needs to wait. */

@@ -23,7 +23,7 @@ export class AddFields implements Transformation {
   }
 
   apply(record: StreamRecord, context: ExpressionContext): void | Promise<void> {
-    // One context per window context, its `record` replaced for each record: a window's records are transformed
+    // One context per slice context, its `record` replaced for each record: a slice's records are transformed
     // one after another (each awaited), so no evaluation ever sees another record.
     let recordContext = this.recordContexts.get(context);
     if (!recordContext) {

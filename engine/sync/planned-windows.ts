@@ -2,20 +2,20 @@ import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import { partitionKey } from '../streams/stream-state.js';
 
 /**
- * The windows a sync of one stream plans to read, in order per partition, so that a STATE tells how many are done:
- * a partition's cursor is the end of its last completed window. (A STATE need not follow every window.)
+ * The slices a sync of one stream plans to read, in order per partition, so that a STATE tells how many are done:
+ * a partition's cursor is the end of its last completed slice. (A STATE need not follow every slice.)
  */
 export class PlannedWindows {
   private readonly ends = new Map<string, unknown[]>();
   total = 0;
 
-  /** `cursorField` is undefined for a stream without a cursor: its only STATE comes at the end, after every window. */
+  /** `cursorField` is undefined for a stream without a cursor: its only STATE comes at the end, after every slice. */
   constructor(private readonly cursorField: string | undefined) {}
 
   static async of(stream: DeclarativeStream, config: Record<string, unknown>, state: unknown): Promise<PlannedWindows> {
-    const windows = new PlannedWindows(stream.cursor?.field);
-    for await (const planned of stream.plan(config, state)) windows.add(planned.partition, planned.slice?.end_time);
-    return windows;
+    const slices = new PlannedWindows(stream.cursor?.field);
+    for await (const planned of stream.plan(config, state)) slices.add(planned.partition, planned.slice?.end_time);
+    return slices;
   }
 
   add(partition: Record<string, unknown>, end: unknown): void {
@@ -24,7 +24,7 @@ export class PlannedWindows {
     this.total += 1;
   }
 
-  /** The planned windows a stream state covers: per partition, those up to the one ending at its cursor. */
+  /** The planned slices a stream state covers: per partition, those up to the one ending at its cursor. */
   covered(streamState: Record<string, unknown>): number {
     if (this.cursorField === undefined) return this.total;
     const entries = Array.isArray(streamState.states) ? (streamState.states as { partition?: unknown; cursor?: Record<string, unknown> }[]) : [];

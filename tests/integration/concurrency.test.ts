@@ -1,5 +1,5 @@
-// Concurrency: the windows of every organization of every stream are read concurrently, up to the manifest's
-// concurrency_level, while each stream's guarantees hold when windows complete out of order.
+// Concurrency: the slices of every organization of every stream are read concurrently, up to the manifest's
+// concurrency_level, while each stream's guarantees hold when slices complete out of order.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createGotTransport } from '../../engine/http/got-transport.js';
 import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/core/http-transport.js';
@@ -81,7 +81,7 @@ const days = (messages: Message[], stream: string) => records(messages, stream).
 const expectedDays = (stream: string, orgs: number[]) => expectedTimeBound(stream, orgs, TEST_NOW).map(dayKey).sort();
 
 describe('concurrency', () => {
-  it('reads the windows of one organization concurrently: concurrency_level requests in flight, never more', async () => {
+  it('reads the slices of one organization concurrently: concurrency_level requests in flight, never more', async () => {
     const level = defaultConcurrency();
     expect(level).toBeGreaterThan(1);
     const counter = inFlightCounter(createGotTransport('concurrency-tests'));
@@ -104,10 +104,10 @@ describe('concurrency', () => {
     }
   });
 
-  it('windows answered out of order still reach the output in order, each STATE covering exactly the records before it', async () => {
+  it('slices answered out of order still reach the output in order, each STATE covering exactly the records before it', async () => {
     const before = sim.requests.length;
     const messages = await read(TIME_BOUND, ORGS, reversingTransport(createGotTransport('concurrency-tests')));
-    // The simulator really answered later windows of an organization before earlier ones.
+    // The simulator really answered later slices of an organization before earlier ones.
     const starts = sim.requests
       .slice(before)
       .filter((request) => request.path.endsWith('FollowerStatistics') && request.rawQuery.includes(String(ORGS[0])))

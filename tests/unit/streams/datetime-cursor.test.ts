@@ -34,13 +34,13 @@ function cursorOf(overrides: Partial<DatetimeBasedCursorDefinition>, clock = new
 
 async function slicesOf(overrides: Partial<DatetimeBasedCursorDefinition>, cursor?: number, config: Record<string, unknown> = {}): Promise<DateSlice[]> {
   const c = cursorOf(overrides);
-  return c.slices(await c.window({ config }), cursor);
+  return c.slices(await c.range({ config }), cursor);
 }
 
 const days = (slice: DateSlice) => (slice.end - slice.start) / DAY_MS;
 
 describe('DAY granularity', () => {
-  it('30-day steps of whole UTC days; the last window is shorter', async () => {
+  it('30-day steps of whole UTC days; the last slice is shorter', async () => {
     expect(await slicesOf({ start_datetime: utc(2026, 1, 1), end_datetime: utc(2026, 3, 1) })).toEqual([
       { start: utc(2026, 1, 1), end: utc(2026, 1, 31) },
       { start: utc(2026, 1, 31), end: utc(2026, 3, 1) },
@@ -94,7 +94,7 @@ describe('MONTH granularity', () => {
     ]);
   });
 
-  it('a P12M step covers up to a year of whole months per window', async () => {
+  it('a P12M step covers up to a year of whole months per slice', async () => {
     expect(await slicesOf({ granularity: 'P1M', step: 'P12M', start_datetime: utc(2025, 1, 1), end_datetime: utc(2026, 11, 1) })).toEqual([
       { start: utc(2025, 1, 1), end: utc(2026, 1, 1) },
       { start: utc(2026, 1, 1), end: utc(2026, 11, 1) },
@@ -112,7 +112,7 @@ describe('MONTH granularity', () => {
     const c = cursorOf({ granularity: 'P1M', step: 'P30D', start_datetime: utc(2026, 2, 1), end_datetime: utc(2026, 5, 1) });
     let slices: DateSlice[] | undefined;
     try {
-      slices = c.slices(await c.window({ config: {} }), undefined);
+      slices = c.slices(await c.range({ config: {} }), undefined);
     } catch (error) {
       expect((error as { failureType?: string }).failureType).toBe('config_error');
       return;
@@ -121,21 +121,21 @@ describe('MONTH granularity', () => {
   });
 });
 
-describe('alignment of the window', () => {
+describe('alignment of the range', () => {
   it('DAY: an unaligned start is rounded up, an unaligned end rounded down', async () => {
     const c = cursorOf({ start_datetime: utc(2026, 1, 10, 5), end_datetime: utc(2026, 1, 20, 23) });
-    const window = await c.window({ config: {} });
-    expect(window.start).toBe(utc(2026, 1, 11));
-    expect(window.end).toBe(utc(2026, 1, 20));
-    expect(c.slices(window, undefined)).toEqual([{ start: utc(2026, 1, 11), end: utc(2026, 1, 20) }]);
+    const range = await c.range({ config: {} });
+    expect(range.start).toBe(utc(2026, 1, 11));
+    expect(range.end).toBe(utc(2026, 1, 20));
+    expect(c.slices(range, undefined)).toEqual([{ start: utc(2026, 1, 11), end: utc(2026, 1, 20) }]);
   });
 
   it('MONTH: to the next first-of-month at the start, the previous one at the end', async () => {
     const c = cursorOf({ granularity: 'P1M', step: 'P1M', start_datetime: utc(2026, 1, 15), end_datetime: utc(2026, 5, 20) });
-    const window = await c.window({ config: {} });
-    expect(window.start).toBe(utc(2026, 2, 1));
-    expect(window.end).toBe(utc(2026, 5, 1));
-    expect(c.slices(window, undefined).map((s) => [s.start, s.end])).toEqual([
+    const range = await c.range({ config: {} });
+    expect(range.start).toBe(utc(2026, 2, 1));
+    expect(range.end).toBe(utc(2026, 5, 1));
+    expect(c.slices(range, undefined).map((s) => [s.start, s.end])).toEqual([
       [utc(2026, 2, 1), utc(2026, 3, 1)],
       [utc(2026, 3, 1), utc(2026, 4, 1)],
       [utc(2026, 4, 1), utc(2026, 5, 1)],
@@ -143,8 +143,8 @@ describe('alignment of the window', () => {
   });
 
   it('already aligned bounds are kept', async () => {
-    const window = await cursorOf({ granularity: 'P1M', step: 'P1M', start_datetime: utc(2026, 1, 1), end_datetime: utc(2026, 3, 1) }).window({ config: {} });
-    expect([window.start, window.end]).toEqual([utc(2026, 1, 1), utc(2026, 3, 1)]);
+    const range = await cursorOf({ granularity: 'P1M', step: 'P1M', start_datetime: utc(2026, 1, 1), end_datetime: utc(2026, 3, 1) }).range({ config: {} });
+    expect([range.start, range.end]).toEqual([utc(2026, 1, 1), utc(2026, 3, 1)]);
   });
 
   it('bounds may be ISO dates or templates over the config and the clock', async () => {
@@ -152,9 +152,9 @@ describe('alignment of the window', () => {
       start_datetime: '{{ config.start }}',
       end_datetime: '{{ $add_days($day_start($now_ms()), -2) }}',
     });
-    const window = await c.window({ config: { start: '2026-11-01T12:00:00Z' } });
-    expect(window.start).toBe(utc(2026, 11, 2));
-    expect(window.end).toBe(utc(2026, 11, 27));
+    const range = await c.range({ config: { start: '2026-11-01T12:00:00Z' } });
+    expect(range.start).toBe(utc(2026, 11, 2));
+    expect(range.end).toBe(utc(2026, 11, 27));
   });
 });
 
@@ -206,7 +206,7 @@ describe('invalid declarations are config errors', () => {
     [{ start_datetime: 'soon' }, 'start_datetime at incremental_sync gave "soon"; expected a date (epoch ms or ISO-8601).'],
     [{ end_datetime: '{{ config.missing }}' }, 'end_datetime at incremental_sync gave undefined; expected a date (epoch ms or ISO-8601).'],
   ] as [Partial<DatetimeBasedCursorDefinition>, string][])('%j', async (overrides, message) => {
-    const error = await rejection(cursorOf(overrides).window({ config: {} }));
+    const error = await rejection(cursorOf(overrides).range({ config: {} }));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toBe(message);
   });
@@ -224,7 +224,7 @@ describe('invalid declarations are config errors', () => {
       ].join('\n'),
     });
     const cursor = compile(text).streams[0].cursor!;
-    const error = await rejection(cursor.window({ config: { granularity: 'P1Y' } }));
+    const error = await rejection(cursor.range({ config: { granularity: 'P1Y' } }));
     expect(error.message).toBe(
       `granularity at streams[0].incremental_sync (manifest.yaml:${lineOf(text, 'incremental_sync:')}:5) is "P1Y"; expected P1D (whole days) or P1M (whole months).`,
     );
@@ -260,7 +260,7 @@ describe('the real manifest\'s time-bound cursor, at 2026-11-29T10:00Z', () => {
 
   it('DAY: 12 months back (plus a day) to two days ago, in 13 requests', async () => {
     const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'DAY' } }), undefined);
+    const slices = c.slices(await c.range({ config: { time_granularity_type: 'DAY' } }), undefined);
     expect(slices).toHaveLength(13);
     expect(slices[0]).toEqual({ start: utc(2025, 11, 30), end: utc(2025, 12, 30) });
     expect(slices[12]).toEqual({ start: utc(2026, 11, 25), end: utc(2026, 11, 27) });
@@ -269,25 +269,25 @@ describe('the real manifest\'s time-bound cursor, at 2026-11-29T10:00Z', () => {
 
   it('MONTH: whole months from the first full month in range to the current month, in one request', async () => {
     const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'MONTH' } }), undefined);
+    const slices = c.slices(await c.range({ config: { time_granularity_type: 'MONTH' } }), undefined);
     expect(slices).toEqual([{ start: utc(2025, 12, 1), end: utc(2026, 11, 1) }]);
   });
 
   it('MONTH with a start_date mid-month starts at that month', async () => {
     const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'MONTH', start_date: '2026-03-15T00:00:00Z' } }), undefined);
+    const slices = c.slices(await c.range({ config: { time_granularity_type: 'MONTH', start_date: '2026-03-15T00:00:00Z' } }), undefined);
     expect(slices).toEqual([{ start: utc(2026, 3, 1), end: utc(2026, 11, 1) }]);
   });
 
   it('a start_date older than 12 months is clamped to 12 months back', async () => {
     const c = cursor();
-    const window = await c.window({ config: { time_granularity_type: 'DAY', start_date: '2020-01-01T00:00:00Z' } });
-    expect(window.start).toBe(utc(2025, 11, 30));
+    const range = await c.range({ config: { time_granularity_type: 'DAY', start_date: '2020-01-01T00:00:00Z' } });
+    expect(range.start).toBe(utc(2025, 11, 30));
   });
 
   it('a start_date within range is used as is', async () => {
     const c = cursor();
-    const slices = c.slices(await c.window({ config: { start_date: '2026-11-01T00:00:00Z' } }), undefined);
+    const slices = c.slices(await c.range({ config: { start_date: '2026-11-01T00:00:00Z' } }), undefined);
     expect(slices).toEqual([{ start: utc(2026, 11, 1), end: utc(2026, 11, 27) }]);
   });
 });

@@ -3,20 +3,20 @@ import { RECORDS_PER_PARTITION_PER_STATE } from '../../../engine/streams/state-c
 import { compile, oneStreamManifest, readStream, startServer, testRuntime, type TestServer } from '../support.js';
 
 let server: TestServer;
-/** Records the server answers per window (ids after the first get a suffix), and an organization it refuses. */
-let recordsPerWindow = 1;
+/** Records the server answers per slice (ids after the first get a suffix), and an organization it refuses. */
+let recordsPerSlice = 1;
 let refusedOrg: string | undefined;
 beforeAll(async () => {
   server = await startServer((request) => {
     const org = request.path.split('/')[2];
     if (org === refusedOrg) return { status: 403, body: { status: 403, message: 'Not enough permissions' } };
     const from = request.query.get('from');
-    const elements = Array.from({ length: recordsPerWindow }, (_, i) => ({ id: `${org}:${from}${i ? `#${i}` : ''}`, org, noise: 'x', keep: from !== '2026-01-03' }));
+    const elements = Array.from({ length: recordsPerSlice }, (_, i) => ({ id: `${org}:${from}${i ? `#${i}` : ''}`, org, noise: 'x', keep: from !== '2026-01-03' }));
     return { body: { elements } };
   });
 });
 afterEach(() => {
-  recordsPerWindow = 1;
+  recordsPerSlice = 1;
   refusedOrg = undefined;
 });
 afterAll(() => server.close());
@@ -71,8 +71,8 @@ describe('DeclarativeStream.read, incremental', () => {
     ]);
   });
 
-  it(`checkpoints after a window once ${RECORDS_PER_PARTITION_PER_STATE} records per partition of the state have passed since the last`, async () => {
-    recordsPerWindow = RECORDS_PER_PARTITION_PER_STATE;
+  it(`checkpoints after a slice once ${RECORDS_PER_PARTITION_PER_STATE} records per partition of the state have passed since the last`, async () => {
+    recordsPerSlice = RECORDS_PER_PARTITION_PER_STATE;
     const { stream } = setup();
     const result = await readStream(stream, config(), { incremental: true });
     const outline: (string | number)[] = [];
@@ -83,11 +83,11 @@ describe('DeclarativeStream.read, incremental', () => {
     }
     const n = RECORDS_PER_PARTITION_PER_STATE;
     expect(outline).toEqual([
-      n, // a's first window: the state lists one partition
+      n, // a's first slice: the state lists one partition
       JSON.stringify(state([['a', '2026-01-03']])),
       n,
       JSON.stringify(state([['a', '2026-01-05']])),
-      // b's first window: the state now lists two partitions, so it waits for a second window's records
+      // b's first slice: the state now lists two partitions, so it waits for a second slice's records
       2 * n,
       JSON.stringify(state([['a', '2026-01-05'], ['b', '2026-01-05']])),
       JSON.stringify(state([['a', '2026-01-05'], ['b', '2026-01-05']])),
@@ -95,7 +95,7 @@ describe('DeclarativeStream.read, incremental', () => {
   });
 
   it('a transformation sees the record it transforms, one record after another, also when its expression is asynchronous', async () => {
-    recordsPerWindow = 5;
+    recordsPerSlice = 5;
     const withLabel = MANIFEST.replace(/^( *)- \{ path: \[since\].*$/m, (line, indent: string) => `${line}\n${indent}- { path: [label], value: "{{ $uppercase(record.id) }}" }`);
     expect(withLabel).not.toBe(MANIFEST);
     const stream = compile(withLabel, testRuntime().runtime).streams[0];
@@ -105,7 +105,7 @@ describe('DeclarativeStream.read, incremental', () => {
     for (const record of result.records) expect(record.label).toBe(String(record.id).toUpperCase());
   });
 
-  it('a partition that fails ends the stream after a checkpoint of the windows completed so far', async () => {
+  it('a partition that fails ends the stream after a checkpoint of the slices completed so far', async () => {
     refusedOrg = 'b';
     const { stream } = setup();
     const result = { records: [], checkpoints: [], events: [] };

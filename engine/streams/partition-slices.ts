@@ -1,0 +1,49 @@
+import type { ExpressionContext } from '../expressions/template.js';
+import type { DatetimeCursor, DateSlice } from './datetime-cursor.js';
+import type { Partition } from './partition-router.js';
+import type { StreamState } from './stream-state.js';
+
+/** One slice of one partition, and the expression context its requests see. */
+export interface PartitionSlice {
+  partition: Partition;
+  /** Undefined for a stream without a cursor: its one slice is the whole partition. */
+  slice?: DateSlice;
+  context: ExpressionContext;
+}
+
+/** Which slices of each partition a walk takes. */
+export interface SliceChoice {
+  /** Each partition starts after its cursor in this state, which its context shows as stream_state; without, the whole range. */
+  state?: StreamState;
+  /**
+   * Only the latest slice of each partition (a probe). A partition whose range holds no slice is still taken once,
+   * unsliced, so that a check sends a request for it whatever the dates.
+   */
+  latest?: boolean;
+}
+
+/**
+ * The slices of every partition: partition after partition, each one's slices together and oldest first. The
+ * cursor's range is evaluated once, before the first partition, so a bad date or step fails before any request.
+ */
+export async function* partitionSlices(
+  base: ExpressionContext,
+  cursor: DatetimeCursor | undefined,
+  partitions: AsyncIterable<Partition>,
+  choice: SliceChoice = {},
+): AsyncGenerator<PartitionSlice> {
+  const range = cursor ? await cursor.range(base) : undefined;
+  for await (const partition of partitions) {
+    const saved = choice.state?.get(partition.key);
+    const slices: (DateSlice | undefined)[] = cursor && range ? cursor.slices(range, saved) : [undefined];
+    for (const slice of choice.latest ? [slices.at(-1)] : slices) {
+      const context: ExpressionContext = {
+        ...base,
+        stream_partition: partition.context,
+        stream_slice: slice && cursor ? cursor.sliceContext(slice) : {},
+        stream_state: cursor && saved !== undefined ? { [cursor.field]: cursor.formatValue(saved) } : {},
+      };
+      yield { partition, slice, context };
+    }
+  }
+}

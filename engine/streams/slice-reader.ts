@@ -1,0 +1,100 @@
+import { createLimiter, type Limiter } from '../core/concurrency.js';
+import type { ExpressionContext } from '../expressions/template.js';
+import type { StreamSink } from './declarative-stream.js';
+import type { Partition } from './partition-router.js';
+import type { PartitionSlice } from './partition-slices.js';
+import type { StreamRecord } from './record-selector.js';
+import { SliceOrder } from './slice-order.js';
+import type { StateCheckpoints } from './state-checkpoints.js';
+
+/**
+ * Slices of one partition that may be started and not yet emitted, per slot of the limiter (concurrency_level).
+ * Behind a slow slice, those completed after it wait in memory to keep the output in order; this bound makes the
+ * slow one hold back the start of new slices of its partition instead (at the default level of 4, at most 8 slices
+ * of a partition are in flight or in memory). Twice the slots lets one partition keep every slot busy while a
+ * slice is merely slower than the others; slices waiting for their turn hold no slot, so other partitions and
+ * streams go on meanwhile.
+ */
+export const UNEMITTED_SLICES_PER_SLOT = 2;
+
+/** The pages of one slice, records ready for the sink. */
+export type SlicePages = (context: ExpressionContext) => AsyncIterable<StreamRecord[]>;
+
+/**
+ * Reads the slices of one stream read concurrently, each in a turn of the limiter (shared by every stream). A
+ * checkpoint covers every record emitted before it, so with checkpoints a slice's records are held until it and
+ * every slice before it in its partition are complete, then emitted together with the cursor's move over them (see
+ * SliceOrder), one slice at a time; at most `UNEMITTED_SLICES_PER_SLOT` x the limiter's slots of a partition are
+ * started and not yet emitted. A stream without a cursor has no checkpoint to keep in step: its records go straight
+ * to the sink.
+ */
+export class SliceReader {
+  /** One slice at a time reaches the sink, whole and followed by any checkpoint that covers it. */
+  private readonly emission = createLimiter(1);
+  private readonly bound: number;
+  private current?: { partition: Partition; order: SliceOrder };
+
+  constructor(
+    private readonly pages: SlicePages,
+    private readonly sink: StreamSink,
+    private readonly limiter: Limiter,
+    private readonly checkpoints?: StateCheckpoints,
+  ) {
+    this.bound = UNEMITTED_SLICES_PER_SLOT * limiter.limit;
+  }
+
+  /**
+   * Reads one slice, given in the walker's order (a partition's slices together, oldest first). Resolves once its
+   * records were emitted (or dropped, when a slice before it failed); rejects with its failure.
+   */
+  read({ partition, slice, context }: PartitionSlice): Promise<void> {
+    const { checkpoints } = this;
+    if (!slice || !checkpoints) return this.limiter.run(() => this.passThrough(context));
+    if (this.current?.partition !== partition) this.current = { partition, order: new SliceOrder(this.bound) };
+    const { order } = this.current;
+    const index = order.add(slice.end);
+    const read = () => this.limiter.run(() => this.readInOrder(context, partition.key, order, index, checkpoints));
+    // The slice's turn comes before a limiter slot, never while holding one: the limiter is shared by every stream
+    // and partition, and a slot held while waiting would starve the others, or the very slice this one waits for.
+    const turn = order.turn(index);
+    return turn ? turn.then(read) : read();
+  }
+
+  private async passThrough(context: ExpressionContext): Promise<void> {
+    for await (const page of this.pages(context)) {
+      for (const record of page) await this.sink.record(record);
+    }
+  }
+
+  private async readInOrder(
+    context: ExpressionContext,
+    partition: Record<string, unknown>,
+    order: SliceOrder,
+    index: number,
+    checkpoints: StateCheckpoints,
+  ): Promise<void> {
+    if (!order.worthReading(index)) return;
+    const records: StreamRecord[] = [];
+    try {
+      for await (const page of this.pages(context)) {
+        for (const record of page) records.push(record);
+      }
+    } catch (error) {
+      order.failed(index);
+      throw error;
+    }
+    await this.emission.run(async () => {
+      const ready = order.complete(index, records);
+      for (const [position, released] of ready.entries()) {
+        for (const record of released.records) {
+          const accepting = this.sink.record(record);
+          if (accepting) await accepting;
+        }
+        order.emitted();
+        // Completed slices about to follow, of this partition or waiting their turn, write one STATE for all.
+        const more = position < ready.length - 1 || this.emission.waiting > 0;
+        await checkpoints.sliceDone(partition, released.end, released.records.length, more);
+      }
+    });
+  }
+}
