@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { BackoffDefinition } from '../format/types.js';
+import type { BackoffDefinition } from '../format/manifest-types.generated.js';
 import type { HttpResponse } from '../core/http-transport.js';
 
 /** How long to wait before attempt `attempt + 1`; undefined lets the next strategy decide. */

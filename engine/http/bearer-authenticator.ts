@@ -1,6 +1,6 @@
 import type { Authenticator } from './authenticator.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { BearerAuthenticatorDefinition } from '../format/types.js';
+import type { BearerAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 
 /** `Authorization: Bearer <api_token>`, the token taken from the config. */

@@ -2,10 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import type { FailureType } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseAction, ResponseFilterDefinition } from '../format/types.js';
+import type { ErrorHandlerDefinition, HttpResponseFilterDefinition } from '../format/manifest-types.generated.js';
 import { createBackoffStrategy, type BackoffStrategy } from './backoff-strategies.js';
 import type { HttpResponse } from '../core/http-transport.js';
 import { NetworkError } from '../core/http-transport.js';
+
+export type ResponseAction = HttpResponseFilterDefinition['action'];
 
 /** One attempt's outcome as the error handler sees it. */
 export type AttemptOutcome = { response: HttpResponse; error?: undefined } | { response?: undefined; error: NetworkError };
@@ -20,7 +22,7 @@ export interface Verdict {
 }
 
 interface CompiledFilter {
-  definition: ResponseFilterDefinition;
+  definition: HttpResponseFilterDefinition;
   predicate?: Template;
   message?: Template;
 }

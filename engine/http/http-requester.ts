@@ -1,12 +1,12 @@
 import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
-import { encodeQuery } from './query-encoding.js';
+import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SuccessfulResponse } from './send-with-retries.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { HttpRequesterDefinition, QueryEncoding } from '../format/types.js';
+import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
 
 /** Per-page additions a paginator makes to a request. */

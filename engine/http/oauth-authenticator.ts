@@ -4,7 +4,7 @@ import { sendWithRetries } from './send-with-retries.js';
 import { configError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { OAuthAuthenticatorDefinition } from '../format/types.js';
+import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
 
 interface AccessToken {
@@ -38,7 +38,7 @@ export class OAuthAuthenticator implements Authenticator {
     this.clientId = context.template(definition.client_id, [...path, 'client_id']);
     this.clientSecret = context.template(definition.client_secret, [...path, 'client_secret']);
     this.refreshToken = context.template(definition.refresh_token, [...path, 'refresh_token']);
-    this.errorHandler = context.build<ErrorHandler>(definition.error_handler!, [...path, 'error_handler']);
+    this.errorHandler = context.build<ErrorHandler>(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
   }
 

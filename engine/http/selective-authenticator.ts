@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SelectiveAuthenticatorDefinition } from '../format/types.js';
+import type { SelectiveAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import { configError } from '../core/errors.js';
 
 /** Picks one of several authenticators by a config value, e.g. `credentials.auth_method`. */

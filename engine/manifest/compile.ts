@@ -3,7 +3,7 @@ import type { Runtime } from '../core/runtime.js';
 import { componentRegistry } from './registry.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import { CompileContext } from './compile-context.js';
-import type { CheckStreamDefinition, SpecDefinition } from '../format/types.js';
+import type { CheckStreamDefinition, SpecDefinition } from '../format/manifest-types.generated.js';
 import { validateManifestText, type ValidatedManifest } from './manifest-file.js';
 
 /** A manifest made runnable: the spec, the check, and compiled streams. */

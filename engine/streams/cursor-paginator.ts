@@ -1,5 +1,5 @@
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { CursorPaginationDefinition } from '../format/types.js';
+import type { CursorPaginationDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { NextPage, Paginator, PageWalk } from './paginator.js';

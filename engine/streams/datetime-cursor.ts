@@ -3,7 +3,7 @@ import type { CompiledValue } from '../expressions/compiled-value.js';
 import { parseDate } from '../expressions/date-functions.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../format/types.js';
+import type { DatetimeBasedCursorDefinition } from '../format/manifest-types.generated.js';
 import { addDuration, parseDuration, type Duration } from './duration.js';
 
 /** A window [start, end) in epoch ms. */

@@ -5,7 +5,7 @@ import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import { createLimiter, type Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DeclarativeStreamDefinition } from '../format/types.js';
+import type { DeclarativeStreamDefinition } from '../format/manifest-types.generated.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { DatetimeCursor, DateSlice, DateWindow } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';

@@ -2,7 +2,7 @@ import { configError } from '../core/errors.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { ListPartitionRouterDefinition } from '../format/types.js';
+import type { ListPartitionRouterDefinition } from '../format/manifest-types.generated.js';
 import type { Partition, PartitionRouter } from './partition-router.js';
 
 /** One partition per value of a list, e.g. one per organization ID in the config. */

@@ -1,5 +1,5 @@
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { OffsetIncrementDefinition } from '../format/types.js';
+import type { OffsetIncrementDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 import type { Paginator, PageWalk } from './paginator.js';
 import { PagingRules } from './paginator-stop-rule.js';

@@ -2,7 +2,7 @@ import type { SuccessfulResponse } from '../http/send-with-retries.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { RequestOptionDefinition } from '../format/types.js';
+import type { RequestOptionDefinition } from '../format/manifest-types.generated.js';
 import { injectOption } from './request-option.js';
 
 interface PagingDeclaration {

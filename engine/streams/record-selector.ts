@@ -1,7 +1,7 @@
 import { ConnectorError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { RecordSelectorDefinition } from '../format/types.js';
+import type { RecordSelectorDefinition } from '../format/manifest-types.generated.js';
 
 export type StreamRecord = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { ConnectorError } from '../core/errors.js';
 import type { HttpRequester } from '../http/http-requester.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SimpleRetrieverDefinition } from '../format/types.js';
+import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
 import { noPagination, type NextPage, type Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';

@@ -1,6 +1,6 @@
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SubstreamPartitionRouterDefinition } from '../format/types.js';
+import type { SubstreamPartitionRouterDefinition } from '../format/manifest-types.generated.js';
 import type { DeclarativeStream } from './declarative-stream.js';
 import type { Partition, PartitionRouter } from './partition-router.js';
 

@@ -1,7 +1,7 @@
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { TransformationDefinition } from '../format/types.js';
+import type { TransformationDefinition } from '../format/manifest-types.generated.js';
 import type { StreamRecord } from './record-selector.js';
 
 /** Changes a record in place after selection. */
