@@ -25,5 +25,5 @@ export function errorHandler(spec: HandlerSpec, runtime: Runtime): ErrorHandler 
     PROJECT_ROOT,
     componentRegistry,
   );
-  return context.build<ErrorHandler>(definition, ['error_handler']);
+  return context.build(definition, ['error_handler']);
 }

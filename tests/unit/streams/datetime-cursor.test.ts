@@ -29,7 +29,7 @@ function cursorOf(overrides: Partial<DatetimeBasedCursorDefinition>, clock = new
     PROJECT_ROOT,
     componentRegistry,
   );
-  return context.build<DatetimeCursor>(definition, ['incremental_sync']);
+  return context.build(definition, ['incremental_sync']);
 }
 
 async function slicesOf(overrides: Partial<DatetimeBasedCursorDefinition>, cursor?: number, config: Record<string, unknown> = {}): Promise<DateSlice[]> {

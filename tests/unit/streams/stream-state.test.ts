@@ -19,7 +19,7 @@ function cursorOf(format: DatetimeBasedCursorDefinition['cursor_datetime_format'
     lookback_window: 'P0D',
   };
   const context = new CompileContext({ value: { c: definition }, positions: new WeakMap(), file: 'manifest.yaml' }, testRuntime().runtime, PROJECT_ROOT, componentRegistry);
-  return context.build<DatetimeCursor>(definition, ['c']);
+  return context.build(definition, ['c']);
 }
 
 const cursor = cursorOf();
