@@ -1,4 +1,4 @@
-import type { SpecDefinition } from '../format/types.js';
+import type { SpecDefinition } from '../format/manifest-types.generated.js';
 import type { MessageWriter } from '../protocol/messages.js';
 
 /** `spec`: the connection specification, from the manifest alone. */

@@ -1,18 +1,24 @@
 import type { Authenticator } from './authenticator.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { BearerAuthenticatorDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { BearerAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 
 /** `Authorization: Bearer <api_token>`, the token taken from the config. */
 export class BearerAuthenticator implements Authenticator {
   private readonly token: Template;
 
-  constructor(definition: BearerAuthenticatorDefinition, path: Path, context: CompileContext) {
+  constructor(definition: BearerAuthenticatorDefinition, path: Path, context: ComponentContext) {
     this.token = context.template(definition.api_token, [...path, 'api_token']);
   }
 
   async headers(context: Parameters<Authenticator['headers']>[0]): Promise<Record<string, string>> {
     const token = await this.token.evaluate(context);
     return token === undefined || token === '' ? {} : { authorization: `Bearer ${String(token)}` };
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    BearerAuthenticator: BearerAuthenticator;
   }
 }

@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { FailureType } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseAction, ResponseFilterDefinition } from '../format/types.js';
-import { createBackoffStrategy, type BackoffStrategy } from './backoff-strategies.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { ErrorHandlerDefinition } from '../format/manifest-types.generated.js';
+import type { BackoffStrategy } from './backoff-strategy.js';
+import type { HttpResponseFilter, ResponseAction } from './http-response-filter.js';
 import type { HttpResponse } from '../core/http-transport.js';
 import { NetworkError } from '../core/http-transport.js';
 
@@ -19,33 +20,20 @@ export interface Verdict {
   failureType?: FailureType;
 }
 
-interface CompiledFilter {
-  definition: ResponseFilterDefinition;
-  predicate?: Template;
-  message?: Template;
-}
-
 /** Decides what a response means and how long to wait before the next attempt, as the manifest declares. */
 export class ErrorHandler {
   readonly maxAttempts: number;
   private readonly maxWaitMs: number;
-  private readonly filters: CompiledFilter[];
+  private readonly filters: HttpResponseFilter[];
   private readonly backoffs: BackoffStrategy[];
   readonly rateLimitMessage?: Template;
   readonly rateLimitReset?: Template;
 
-  constructor(definition: ErrorHandlerDefinition, path: Path, context: CompileContext) {
+  constructor(definition: ErrorHandlerDefinition, path: Path, context: ComponentContext) {
     this.maxAttempts = definition.max_attempts;
     this.maxWaitMs = definition.max_wait_seconds * 1000;
-    this.filters = definition.response_filters.map((filter, index) => {
-      const at = [...path, 'response_filters', index];
-      return {
-        definition: filter,
-        predicate: context.optionalTemplate(filter.predicate, [...at, 'predicate']),
-        message: context.optionalTemplate(filter.error_message, [...at, 'error_message']),
-      };
-    });
-    this.backoffs = definition.backoff_strategies.map((backoff) => createBackoffStrategy(backoff, context.runtime.clock));
+    this.filters = definition.response_filters.map((filter, index) => context.build(filter, [...path, 'response_filters', index]));
+    this.backoffs = definition.backoff_strategies.map((backoff, index) => context.build(backoff, [...path, 'backoff_strategies', index]));
     this.rateLimitMessage = context.optionalTemplate(definition.rate_limit_message, [...path, 'rate_limit_message']);
     this.rateLimitReset = context.optionalTemplate(definition.rate_limit_reset, [...path, 'rate_limit_reset']);
   }
@@ -56,10 +44,9 @@ export class ErrorHandler {
     let parsed: ExpressionContext | undefined;
     const responseContext = () => (parsed ??= outcome.response ? withResponse(context, outcome.response) : context);
     for (const filter of this.filters) {
-      const match = matches(filter, outcome, responseContext);
+      const match = filter.matches(outcome, responseContext);
       if (!(match === true || (match !== false && (await match)))) continue;
-      const message = filter.message ? String(await filter.message.evaluate(responseContext())) : undefined;
-      return { action: filter.definition.action, reason, message, failureType: filter.definition.failure_type };
+      return { action: filter.action, reason, message: await filter.userMessage(responseContext), failureType: filter.failureType };
     }
     return { action: defaultAction(outcome), reason };
   }
@@ -71,15 +58,6 @@ export class ErrorHandler {
     }
     return 0;
   }
-}
-
-/** Whether a filter applies; a promise only when its predicate needs one. */
-function matches(filter: CompiledFilter, outcome: AttemptOutcome, context: () => ExpressionContext): boolean | Promise<boolean> {
-  const { http_codes: codes, error_message_contains: text } = filter.definition;
-  if (codes && !(outcome.response && codes.includes(outcome.response.status))) return false;
-  if (text !== undefined && !(outcome.response?.body ?? '').includes(text)) return false;
-  if (!filter.predicate) return true;
-  return Promise.resolve(filter.predicate.evaluate(context())).then(Boolean);
 }
 
 function defaultAction(outcome: AttemptOutcome): ResponseAction {
@@ -106,4 +84,10 @@ export function withResponse(context: ExpressionContext, response: HttpResponse)
     // Not JSON (an HTML error page, say): expressions see the text.
   }
   return { ...context, response: body, headers: response.headers, status_code: response.status };
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    ErrorHandler: ErrorHandler;
+  }
 }

@@ -1,12 +1,12 @@
 import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
-import { encodeQuery } from './query-encoding.js';
+import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SuccessfulResponse } from './send-with-retries.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { HttpRequesterDefinition, QueryEncoding } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
 
 /** Per-page additions a paginator makes to a request. */
@@ -32,7 +32,7 @@ export class HttpRequester {
   private readonly errorHandler: ErrorHandler;
   private readonly runtime: Runtime;
 
-  constructor(definition: HttpRequesterDefinition, path: Path, context: CompileContext) {
+  constructor(definition: HttpRequesterDefinition, path: Path, context: ComponentContext) {
     this.urlBase = context.template(definition.url_base, [...path, 'url_base']);
     this.path = context.template(definition.path, [...path, 'path']);
     this.method = definition.http_method;
@@ -41,8 +41,8 @@ export class HttpRequester {
     this.headers = context.value(definition.request_headers, [...path, 'request_headers']);
     this.body = definition.request_body_json === undefined ? undefined : context.value(definition.request_body_json, [...path, 'request_body_json']);
     this.timeoutMs = definition.timeout_seconds * 1000;
-    this.authenticator = context.build<Authenticator>(definition.authenticator, [...path, 'authenticator']);
-    this.errorHandler = context.build<ErrorHandler>(definition.error_handler, [...path, 'error_handler']);
+    this.authenticator = context.build(definition.authenticator, [...path, 'authenticator']);
+    this.errorHandler = context.build(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
   }
 
@@ -90,4 +90,10 @@ export class HttpRequester {
 function joinUrl(base: string, path: string): string {
   if (!path) return base;
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    HttpRequester: HttpRequester;
+  }
 }

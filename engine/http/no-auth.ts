@@ -6,3 +6,9 @@ export class NoAuth implements Authenticator {
     return {};
   }
 }
+
+declare module '../format/component-context.js' {
+  interface Components {
+    NoAuth: NoAuth;
+  }
+}

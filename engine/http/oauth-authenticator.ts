@@ -3,8 +3,8 @@ import type { ErrorHandler } from './error-handler.js';
 import { sendWithRetries } from './send-with-retries.js';
 import { configError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { OAuthAuthenticatorDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
 
 interface AccessToken {
@@ -32,13 +32,13 @@ export class OAuthAuthenticator implements Authenticator {
   constructor(
     private readonly definition: OAuthAuthenticatorDefinition,
     path: Path,
-    context: CompileContext,
+    context: ComponentContext,
   ) {
     this.endpoint = context.template(definition.token_refresh_endpoint, [...path, 'token_refresh_endpoint']);
     this.clientId = context.template(definition.client_id, [...path, 'client_id']);
     this.clientSecret = context.template(definition.client_secret, [...path, 'client_secret']);
     this.refreshToken = context.template(definition.refresh_token, [...path, 'refresh_token']);
-    this.errorHandler = context.build<ErrorHandler>(definition.error_handler!, [...path, 'error_handler']);
+    this.errorHandler = context.build(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
   }
 
@@ -113,4 +113,10 @@ function withValueAt(config: Record<string, unknown>, path: string[], value: str
   if (head === undefined) return config;
   const inner = (config[head] ?? {}) as Record<string, unknown>;
   return { ...config, [head]: rest.length === 0 ? value : withValueAt(inner, rest, value) };
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    OAuthAuthenticator: OAuthAuthenticator;
+  }
 }

@@ -1,4 +1,6 @@
-import type { QueryEncoding } from '../format/types.js';
+import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
+
+export type QueryEncoding = HttpRequesterDefinition['request_parameters_encoding'];
 
 /**
  * Builds a query string. `form` percent-encodes every value and flattens objects into dotted keys (Rest.li 1.0

@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SelectiveAuthenticatorDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { SelectiveAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import { configError } from '../core/errors.js';
 
 /** Picks one of several authenticators by a config value, e.g. `credentials.auth_method`. */
@@ -9,12 +9,12 @@ export class SelectiveAuthenticator implements Authenticator {
   private readonly choices: Map<string, Authenticator>;
   private readonly selectionPath: string[];
 
-  constructor(definition: SelectiveAuthenticatorDefinition, path: Path, context: CompileContext) {
+  constructor(definition: SelectiveAuthenticatorDefinition, path: Path, context: ComponentContext) {
     this.selectionPath = definition.authenticator_selection_path;
     this.choices = new Map(
       Object.entries(definition.authenticators).map(([name, inner]) => [
         name,
-        context.build<Authenticator>(inner, [...path, 'authenticators', name]),
+        context.build(inner, [...path, 'authenticators', name]),
       ]),
     );
   }
@@ -37,5 +37,11 @@ export class SelectiveAuthenticator implements Authenticator {
       );
     }
     return chosen;
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    SelectiveAuthenticator: SelectiveAuthenticator;
   }
 }

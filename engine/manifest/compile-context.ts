@@ -1,13 +1,18 @@
 import type { Runtime } from '../core/runtime.js';
 import { Template } from '../expressions/template.js';
 import { compileValue, type CompiledValue } from '../expressions/compiled-value.js';
+import type { ComponentContext, Components, ComponentType, DefinitionOf, Path } from '../format/component-context.js';
 import { positionOf, type LoadedManifest } from './load.js';
+import type { ComponentRegistry } from './registry.js';
 import { childPath, describeLocation, type SourceLocation } from '../core/source-location.js';
 
-export type Path = (string | number)[];
+/** The components built so far of the types T, by declaration. */
+type BuiltComponents<T extends ComponentType = ComponentType> = { [K in T]?: WeakMap<DefinitionOf<K>, Components[K]> };
 
-/** What a component factory gets: its place in the manifest, expression compilation, and the runtime. */
-export class CompileContext {
+/** The context components are built with, over one loaded manifest and one runtime. */
+export class CompileContext implements ComponentContext {
+  private readonly built: BuiltComponents = {};
+
   constructor(
     private readonly manifest: LoadedManifest,
     readonly runtime: Runtime,
@@ -16,19 +21,22 @@ export class CompileContext {
     private readonly registry: ComponentRegistry,
   ) {}
 
-  /** Builds the component a declaration's `type:` names (the manifest schema has already vetted the type). */
-  build<T>(definition: { type: string }, path: Path): T {
-    const built = this.built.get(definition);
-    if (built !== undefined) return built as T;
-    const factory = this.registry[definition.type];
-    if (!factory) throw new Error(`No component is registered for type "${definition.type}" at ${this.describe(path)}`);
-    const component = (factory as (d: unknown, p: Path, c: CompileContext) => T)(definition, path, this);
-    this.built.set(definition, component);
+  /** Builds the component a declaration's `type:` names; a declaration shared through $ref becomes one shared component. */
+  build<K extends ComponentType>(definition: DefinitionOf<K> & { type: K }, path: Path): Components[K] {
+    const type: K = definition.type;
+    const built = this.builtOfType(type);
+    const existing = built.get(definition);
+    if (existing !== undefined) return existing;
+    const component = this.registry[type](definition, path, this);
+    built.set(definition, component);
     return component;
   }
 
-  /** Components by declaration: a declaration shared through $ref becomes one shared component. */
-  private readonly built = new WeakMap<object, unknown>();
+  private builtOfType<K extends ComponentType>(type: K): WeakMap<DefinitionOf<K>, Components[K]> {
+    // Seen as the table of type K alone, its entry can be created with its own type.
+    const built: BuiltComponents<K> = this.built;
+    return (built[type] ??= new WeakMap());
+  }
 
   location(path: Path): SourceLocation {
     const position = positionOf(this.manifest.value, path, this.manifest.positions);
@@ -56,7 +64,3 @@ export class CompileContext {
     return text === undefined ? undefined : this.template(text, path);
   }
 }
-
-/** A factory turns one declaration into a component; the registry maps each `type:` to one. */
-export type ComponentFactory = (definition: never, path: Path, context: CompileContext) => unknown;
-export type ComponentRegistry = Record<string, ComponentFactory>;

@@ -3,7 +3,7 @@ import type { Runtime } from '../core/runtime.js';
 import { componentRegistry } from './registry.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import { CompileContext } from './compile-context.js';
-import type { CheckStreamDefinition, SpecDefinition } from '../format/types.js';
+import type { CheckStreamDefinition, SpecDefinition } from '../format/manifest-types.generated.js';
 import { validateManifestText, type ValidatedManifest } from './manifest-file.js';
 
 /** A manifest made runnable: the spec, the check, and compiled streams. */
@@ -18,18 +18,20 @@ export interface Connector {
 export function compileConnector(manifest: ValidatedManifest, runtime: Runtime): Connector {
   const { definition, loaded, baseDir } = manifest;
   const context = new CompileContext(loaded, runtime, baseDir, componentRegistry);
-  const streams = definition.streams.map((stream, index) => context.build<DeclarativeStream>(stream, ['streams', index]));
+  const spec = context.build(definition.spec, ['spec']);
+  const check = context.build(definition.check, ['check']);
+  const streams = definition.streams.map((stream, index) => context.build(stream, ['streams', index]));
   const names = new Set<string>();
   definition.streams.forEach((stream, index) => {
     if (names.has(stream.name)) throw configError('MANIFEST_INVALID', `Two streams are named "${stream.name}"; the second is at ${context.describe(['streams', index, 'name'])}.`);
     names.add(stream.name);
   });
-  for (const [index, name] of definition.check.stream_names.entries()) {
+  for (const [index, name] of check.stream_names.entries()) {
     if (!names.has(name)) {
       throw configError('MANIFEST_INVALID', `check names the stream "${name}" at ${context.describe(['check', 'stream_names', index])}, but no stream has that name.`);
     }
   }
-  return { spec: definition.spec, check: definition.check, concurrencyLevel: definition.concurrency_level, streams };
+  return { spec, check, concurrencyLevel: definition.concurrency_level, streams };
 }
 
 /** The streams named on the command line (all when none are), or a config error listing the ones that exist. */

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { configError } from '../core/errors.js';
 import { loadManifestText, type LoadedManifest } from './load.js';
 import { resolveReferences } from './resolve.js';
-import type { ManifestDefinition } from '../format/types.js';
+import type { ManifestDefinition } from '../format/manifest-types.generated.js';
 import { validateManifest } from './validate.js';
 
 /** A manifest through stages 1 to 3, ready to compile. */

@@ -1,38 +1,56 @@
-import type { ComponentRegistry } from './compile-context.js';
+import type { ComponentContext, Components, ComponentType, DefinitionOf, Path } from '../format/component-context.js';
 import { BearerAuthenticator } from '../http/bearer-authenticator.js';
+import { ConstantBackoff } from '../http/constant-backoff.js';
 import { ErrorHandler } from '../http/error-handler.js';
+import { ExponentialBackoff } from '../http/exponential-backoff.js';
 import { HttpRequester } from '../http/http-requester.js';
+import { HttpResponseFilter } from '../http/http-response-filter.js';
 import { NoAuth } from '../http/no-auth.js';
 import { OAuthAuthenticator } from '../http/oauth-authenticator.js';
 import { SelectiveAuthenticator } from '../http/selective-authenticator.js';
+import { WaitTimeFromHeader } from '../http/wait-time-from-header.js';
+import { AddFields } from '../streams/add-fields.js';
 import { CursorPaginator } from '../streams/cursor-paginator.js';
 import { DatetimeCursor } from '../streams/datetime-cursor.js';
 import { DeclarativeStream } from '../streams/declarative-stream.js';
 import { ListPartitionRouter } from '../streams/list-partition-router.js';
+import { NoPagination } from '../streams/no-pagination.js';
 import { OffsetPaginator } from '../streams/offset-paginator.js';
 import { PageNumberPaginator } from '../streams/page-number-paginator.js';
 import { RecordSelector } from '../streams/record-selector.js';
+import { RemoveFields } from '../streams/remove-fields.js';
 import { SimpleRetriever } from '../streams/simple-retriever.js';
 import { SubstreamPartitionRouter } from '../streams/substream-partition-router.js';
-import { AddFields, RemoveFields } from '../streams/transformations.js';
 
-/** Every `type:` a manifest may use, and the component it becomes. The manifest schema lists the same names. */
+/** Turns one declaration into its component. */
+export type ComponentFactory<K extends ComponentType> = (definition: DefinitionOf<K>, path: Path, context: ComponentContext) => Components[K];
+
+/** A factory for each `type:` the manifest schema declares: a missing one, or one building the wrong component, does not compile. */
+export type ComponentRegistry = { [K in ComponentType]: ComponentFactory<K> };
+
 export const componentRegistry: ComponentRegistry = {
-  DeclarativeStream: (d, p, c) => new DeclarativeStream(d, p, c),
-  SimpleRetriever: (d, p, c) => new SimpleRetriever(d, p, c),
-  HttpRequester: (d, p, c) => new HttpRequester(d, p, c),
+  Spec: (definition) => definition,
+  CheckStream: (definition) => definition,
+  DeclarativeStream: (definition, path, context) => new DeclarativeStream(definition, path, context),
+  SimpleRetriever: (definition, path, context) => new SimpleRetriever(definition, path, context),
+  HttpRequester: (definition, path, context) => new HttpRequester(definition, path, context),
   NoAuth: () => new NoAuth(),
-  BearerAuthenticator: (d, p, c) => new BearerAuthenticator(d, p, c),
-  OAuthAuthenticator: (d, p, c) => new OAuthAuthenticator(d, p, c),
-  SelectiveAuthenticator: (d, p, c) => new SelectiveAuthenticator(d, p, c),
-  ErrorHandler: (d, p, c) => new ErrorHandler(d, p, c),
-  RecordSelector: (d, p, c) => new RecordSelector(d, p, c),
-  OffsetIncrement: (d, p, c) => new OffsetPaginator(d, p, c),
-  PageIncrement: (d, p, c) => new PageNumberPaginator(d, p, c),
-  CursorPagination: (d, p, c) => new CursorPaginator(d, p, c),
-  ListPartitionRouter: (d, p, c) => new ListPartitionRouter(d, p, c),
-  SubstreamPartitionRouter: (d, p, c) => new SubstreamPartitionRouter(d, p, c),
-  DatetimeBasedCursor: (d, p, c) => new DatetimeCursor(d, p, c),
-  AddFields: (d, p, c) => new AddFields(d, p, c),
-  RemoveFields: (d) => new RemoveFields(d),
+  BearerAuthenticator: (definition, path, context) => new BearerAuthenticator(definition, path, context),
+  OAuthAuthenticator: (definition, path, context) => new OAuthAuthenticator(definition, path, context),
+  SelectiveAuthenticator: (definition, path, context) => new SelectiveAuthenticator(definition, path, context),
+  ErrorHandler: (definition, path, context) => new ErrorHandler(definition, path, context),
+  HttpResponseFilter: (definition, path, context) => new HttpResponseFilter(definition, path, context),
+  ExponentialBackoff: (definition) => new ExponentialBackoff(definition),
+  ConstantBackoff: (definition) => new ConstantBackoff(definition),
+  WaitTimeFromHeader: (definition, _path, context) => new WaitTimeFromHeader(definition, context),
+  RecordSelector: (definition, path, context) => new RecordSelector(definition, path, context),
+  NoPagination: () => new NoPagination(),
+  OffsetIncrement: (definition, path, context) => new OffsetPaginator(definition, path, context),
+  PageIncrement: (definition, path, context) => new PageNumberPaginator(definition, path, context),
+  CursorPagination: (definition, path, context) => new CursorPaginator(definition, path, context),
+  ListPartitionRouter: (definition, path, context) => new ListPartitionRouter(definition, path, context),
+  SubstreamPartitionRouter: (definition, path, context) => new SubstreamPartitionRouter(definition, path, context),
+  DatetimeBasedCursor: (definition, path, context) => new DatetimeCursor(definition, path, context),
+  AddFields: (definition, path, context) => new AddFields(definition, path, context),
+  RemoveFields: (definition) => new RemoveFields(definition),
 };

@@ -4,17 +4,23 @@ import { configError } from '../core/errors.js';
 import { schemaProblems, yamlPath } from '../json-schema/schema-problems.js';
 import { positionOf, type LoadedManifest } from './load.js';
 import { describeLocation } from '../core/source-location.js';
-import type { ManifestDefinition } from '../format/types.js';
+import type { ManifestDefinition } from '../format/manifest-types.generated.js';
 
 /** How the manifest schema is applied: every error, declared defaults filled in, components told apart by `type`. */
 export const MANIFEST_VALIDATOR_OPTIONS = { useDefaults: true, discriminator: true, verbose: true } as const;
 
-let validator: ValidateFunction | undefined;
+let validator: ValidateFunction<ManifestDefinition> | undefined;
 
-/** The validator generated from manifest.schema.json at build time (see ../generate-validators.ts). */
-function manifestValidator(): ValidateFunction {
-  validator ??= createRequire(import.meta.url)('./manifest-validator.cjs') as ValidateFunction;
-  return validator;
+/**
+ * The validator generated from manifest.schema.json at build time (see ../scripts/generate-validators.ts). The types
+ * are generated from the same schema (../scripts/generate-types.ts), so what it accepts is a ManifestDefinition.
+ */
+function manifestValidator(): ValidateFunction<ManifestDefinition> {
+  return (validator ??= loadManifestValidator());
+}
+
+function loadManifestValidator(): ValidateFunction<ManifestDefinition> {
+  return createRequire(import.meta.url)('./manifest-validator.cjs');
 }
 
 /**
@@ -23,7 +29,7 @@ function manifestValidator(): ValidateFunction {
  */
 export function validateManifest(manifest: LoadedManifest): ManifestDefinition {
   const validate = manifestValidator();
-  if (validate(manifest.value)) return manifest.value as unknown as ManifestDefinition;
+  if (validate(manifest.value)) return manifest.value;
   // A mistake in a shared definition shows up under every stream that uses it: report each place once.
   const byPlace = new Map<string, string>();
   for (const { path, what } of schemaProblems(validate.errors ?? [])) {

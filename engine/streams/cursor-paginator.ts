@@ -1,5 +1,5 @@
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { CursorPaginationDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { CursorPaginationDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { NextPage, Paginator, PageWalk } from './paginator.js';
@@ -12,7 +12,7 @@ export class CursorPaginator implements Paginator {
   private readonly rules: PagingRules;
   private readonly cursorValue: Template;
 
-  constructor(private readonly definition: CursorPaginationDefinition, path: Path, context: CompileContext) {
+  constructor(private readonly definition: CursorPaginationDefinition, path: Path, context: ComponentContext) {
     this.rules = new PagingRules(definition, path, context);
     this.cursorValue = context.template(definition.cursor_value, [...path, 'cursor_value']);
     this.maxPages = definition.max_pages;
@@ -36,5 +36,11 @@ export class CursorPaginator implements Paginator {
     const options: RequestOptions =
       option.inject_into === 'url' ? { url: String(token) } : this.rules.withPageSize(injectOption({}, option, token));
     return { options, token };
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    CursorPagination: CursorPaginator;
   }
 }

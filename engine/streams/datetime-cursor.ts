@@ -2,8 +2,8 @@ import { configError } from '../core/errors.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import { parseDate } from '../expressions/date-functions.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { DatetimeBasedCursorDefinition } from '../format/manifest-types.generated.js';
 import { addDuration, parseDuration, type Duration } from './duration.js';
 
 /** One slice [start, end) of a read's range, in epoch ms: what one request (with its pages) covers. */
@@ -37,7 +37,7 @@ export class DatetimeCursor {
   private readonly lookback: Template;
   private readonly where: string;
 
-  constructor(definition: DatetimeBasedCursorDefinition, path: Path, context: CompileContext) {
+  constructor(definition: DatetimeBasedCursorDefinition, path: Path, context: ComponentContext) {
     this.field = definition.cursor_field;
     this.format = definition.cursor_datetime_format;
     this.start = context.value(definition.start_datetime, [...path, 'start_datetime']);
@@ -151,4 +151,10 @@ export function alignUp(ms: number, granularity: 'day' | 'month'): number {
   if (granularity === 'day') return down + DAY_MS;
   const d = new Date(down);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    DatetimeBasedCursor: DatetimeCursor;
+  }
 }

@@ -4,8 +4,8 @@ import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import type { Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { DeclarativeStreamDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { DeclarativeStreamDefinition } from '../format/manifest-types.generated.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { DatetimeCursor } from './datetime-cursor.js';
 import type { Partition } from './partition-router.js';
@@ -49,16 +49,16 @@ export class DeclarativeStream {
   private readonly retriever: SimpleRetriever;
   private readonly transformations: Transformation[];
 
-  constructor(definition: DeclarativeStreamDefinition, path: Path, context: CompileContext) {
+  constructor(definition: DeclarativeStreamDefinition, path: Path, context: ComponentContext) {
     this.name = definition.name;
     this.primaryKey = definition.primary_key;
     this.schema = loadSchema(definition.schema_file, context, [...path, 'schema_file']);
-    this.retriever = context.build<SimpleRetriever>(definition.retriever, [...path, 'retriever']);
+    this.retriever = context.build(definition.retriever, [...path, 'retriever']);
     this.cursor = definition.incremental_sync
-      ? context.build<DatetimeCursor>(definition.incremental_sync, [...path, 'incremental_sync'])
+      ? context.build(definition.incremental_sync, [...path, 'incremental_sync'])
       : undefined;
     this.transformations = definition.transformations.map((transformation, index) =>
-      context.build<Transformation>(transformation, [...path, 'transformations', index]),
+      context.build(transformation, [...path, 'transformations', index]),
     );
   }
 
@@ -142,7 +142,7 @@ export class DeclarativeStream {
   }
 }
 
-function loadSchema(file: string, context: CompileContext, path: Path): Record<string, unknown> {
+function loadSchema(file: string, context: ComponentContext, path: Path): Record<string, unknown> {
   const fullPath = resolve(context.baseDir, file);
   let text: string;
   try {
@@ -161,4 +161,10 @@ function loadSchema(file: string, context: CompileContext, path: Path): Record<s
     throw configError('SCHEMA_FILE_INVALID', `The schema file ${fullPath} named at ${context.describe(path)} is not a valid JSON Schema:\n  ${problems.join('\n  ')}`);
   }
   return schema;
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    DeclarativeStream: DeclarativeStream;
+  }
 }

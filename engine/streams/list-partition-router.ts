@@ -1,8 +1,8 @@
 import { configError } from '../core/errors.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { ListPartitionRouterDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { ListPartitionRouterDefinition } from '../format/manifest-types.generated.js';
 import type { Partition, PartitionRouter } from './partition-router.js';
 
 /** One partition per value of a list, e.g. one per organization ID in the config. */
@@ -11,7 +11,7 @@ export class ListPartitionRouter implements PartitionRouter {
   private readonly field: string;
   private readonly where: string;
 
-  constructor(definition: ListPartitionRouterDefinition, path: Path, context: CompileContext) {
+  constructor(definition: ListPartitionRouterDefinition, path: Path, context: ComponentContext) {
     this.values = context.value(definition.values, [...path, 'values']);
     this.field = definition.partition_field;
     this.where = context.describe([...path, 'values']);
@@ -33,5 +33,11 @@ export class ListPartitionRouter implements PartitionRouter {
 
   plannedPartitions(context: ExpressionContext): AsyncIterable<Partition> {
     return this.partitions(context);
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    ListPartitionRouter: ListPartitionRouter;
   }
 }

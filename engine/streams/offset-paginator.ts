@@ -1,5 +1,5 @@
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { OffsetIncrementDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { OffsetIncrementDefinition } from '../format/manifest-types.generated.js';
 import type { Template } from '../expressions/template.js';
 import type { Paginator, PageWalk } from './paginator.js';
 import { PagingRules } from './paginator-stop-rule.js';
@@ -14,7 +14,7 @@ export class OffsetPaginator implements Paginator {
   private readonly rules: PagingRules;
   private readonly total?: Template;
 
-  constructor(private readonly definition: OffsetIncrementDefinition, path: Path, context: CompileContext) {
+  constructor(private readonly definition: OffsetIncrementDefinition, path: Path, context: ComponentContext) {
     this.rules = new PagingRules(definition, path, context);
     this.total = context.optionalTemplate(definition.total, [...path, 'total']);
     this.maxPages = definition.max_pages;
@@ -40,5 +40,11 @@ export class OffsetPaginator implements Paginator {
         return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(offset);
       },
     };
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    OffsetIncrement: OffsetPaginator;
   }
 }

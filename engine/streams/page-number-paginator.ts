@@ -1,5 +1,5 @@
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { PageIncrementDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { PageIncrementDefinition } from '../format/manifest-types.generated.js';
 import type { Paginator, PageWalk } from './paginator.js';
 import { PagingRules } from './paginator-stop-rule.js';
 import { injectOption } from './request-option.js';
@@ -9,7 +9,7 @@ export class PageNumberPaginator implements Paginator {
   readonly maxPages?: number;
   private readonly rules: PagingRules;
 
-  constructor(private readonly definition: PageIncrementDefinition, path: Path, context: CompileContext) {
+  constructor(private readonly definition: PageIncrementDefinition, path: Path, context: ComponentContext) {
     this.rules = new PagingRules(definition, path, context);
     this.maxPages = definition.max_pages;
   }
@@ -28,5 +28,11 @@ export class PageNumberPaginator implements Paginator {
         return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(page);
       },
     };
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    PageIncrement: PageNumberPaginator;
   }
 }

@@ -1,8 +1,8 @@
 import type { SuccessfulResponse } from '../http/send-with-retries.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { RequestOptionDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { RequestOptionDefinition } from '../format/manifest-types.generated.js';
 import { injectOption } from './request-option.js';
 
 interface PagingDeclaration {
@@ -19,7 +19,7 @@ export class PagingRules {
   private readonly pageSizeOption?: RequestOptionDefinition;
   private readonly stopCondition?: Template;
 
-  constructor(definition: PagingDeclaration, path: Path, context: CompileContext) {
+  constructor(definition: PagingDeclaration, path: Path, context: ComponentContext) {
     this.pageSize = definition.page_size;
     this.pageSizeOption = definition.page_size_option;
     this.injectOnFirstRequest = definition.inject_on_first_request;

@@ -21,7 +21,3 @@ export interface Paginator {
   readonly maxPages?: number;
   start(): PageWalk;
 }
-
-export const noPagination: Paginator = {
-  start: () => ({ first: () => ({ options: {}, token: undefined }), next: async () => null }),
-};

@@ -1,7 +1,7 @@
 import { ConnectorError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { RecordSelectorDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { RecordSelectorDefinition } from '../format/manifest-types.generated.js';
 
 export type StreamRecord = Record<string, unknown>;
 
@@ -11,7 +11,7 @@ export class RecordSelector {
   private readonly filter?: Template;
   private readonly where: string;
 
-  constructor(definition: RecordSelectorDefinition, path: Path, context: CompileContext) {
+  constructor(definition: RecordSelectorDefinition, path: Path, context: ComponentContext) {
     this.fieldPath = definition.field_path;
     this.filter = context.optionalTemplate(definition.record_filter, [...path, 'record_filter']);
     this.where = context.describe([...path, 'field_path']);
@@ -46,4 +46,10 @@ export class RecordSelector {
 function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    RecordSelector: RecordSelector;
+  }
 }

@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../http/http-requester.js';
-import type { RequestOptionDefinition } from '../format/types.js';
+import type { RequestOptionDefinition } from '../format/manifest-types.generated.js';
 
 /** Puts one value where a request option says: a query parameter, a header or a JSON body field. */
 export function injectOption(options: RequestOptions, option: RequestOptionDefinition | undefined, value: unknown): RequestOptions {

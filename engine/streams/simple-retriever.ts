@@ -1,9 +1,9 @@
 import { ConnectorError } from '../core/errors.js';
 import type { HttpRequester } from '../http/http-requester.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SimpleRetrieverDefinition } from '../format/types.js';
-import { noPagination, type NextPage, type Paginator } from './paginator.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
+import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';
 
@@ -15,13 +15,12 @@ export class SimpleRetriever {
   private readonly paginator: Paginator;
   private readonly where: string;
 
-  constructor(definition: SimpleRetrieverDefinition, path: Path, context: CompileContext) {
-    this.requester = context.build<HttpRequester>(definition.requester, [...path, 'requester']);
-    this.selector = context.build<RecordSelector>(definition.record_selector, [...path, 'record_selector']);
-    this.paginator =
-      definition.paginator.type === 'NoPagination' ? noPagination : context.build<Paginator>(definition.paginator, [...path, 'paginator']);
+  constructor(definition: SimpleRetrieverDefinition, path: Path, context: ComponentContext) {
+    this.requester = context.build(definition.requester, [...path, 'requester']);
+    this.selector = context.build(definition.record_selector, [...path, 'record_selector']);
+    this.paginator = context.build(definition.paginator, [...path, 'paginator']);
     this.partitionRouter = definition.partition_router
-      ? context.build<PartitionRouter>(definition.partition_router, [...path, 'partition_router'])
+      ? context.build(definition.partition_router, [...path, 'partition_router'])
       : singlePartition;
     this.where = context.describe([...path, 'paginator']);
   }
@@ -69,4 +68,10 @@ export class SimpleRetriever {
 
 function pageKey(page: NextPage): string {
   return JSON.stringify(page.token ?? page.options) ?? 'first';
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    SimpleRetriever: SimpleRetriever;
+  }
 }

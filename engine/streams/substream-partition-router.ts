@@ -1,6 +1,6 @@
 import type { ExpressionContext } from '../expressions/template.js';
-import type { CompileContext, Path } from '../manifest/compile-context.js';
-import type { SubstreamPartitionRouterDefinition } from '../format/types.js';
+import type { ComponentContext, Path } from '../format/component-context.js';
+import type { SubstreamPartitionRouterDefinition } from '../format/manifest-types.generated.js';
 import type { DeclarativeStream } from './declarative-stream.js';
 import type { Partition, PartitionRouter } from './partition-router.js';
 
@@ -12,8 +12,8 @@ import type { Partition, PartitionRouter } from './partition-router.js';
 export class SubstreamPartitionRouter implements PartitionRouter {
   private readonly parent: DeclarativeStream;
 
-  constructor(private readonly definition: SubstreamPartitionRouterDefinition, path: Path, context: CompileContext) {
-    this.parent = context.build<DeclarativeStream>(definition.parent_stream, [...path, 'parent_stream']);
+  constructor(private readonly definition: SubstreamPartitionRouterDefinition, path: Path, context: ComponentContext) {
+    this.parent = context.build(definition.parent_stream, [...path, 'parent_stream']);
   }
 
   async *partitions(context: ExpressionContext): AsyncIterable<Partition> {
@@ -31,5 +31,11 @@ export class SubstreamPartitionRouter implements PartitionRouter {
       const key = { ...partition.key, [this.definition.partition_field]: `<${this.parent.name}.${this.definition.parent_key}>` };
       yield { key, context: { ...partition.context, ...key, parent_record: {} } };
     }
+  }
+}
+
+declare module '../format/component-context.js' {
+  interface Components {
+    SubstreamPartitionRouter: SubstreamPartitionRouter;
   }
 }

@@ -2,12 +2,12 @@
 import { componentRegistry } from '../../../engine/manifest/registry.js';
 import { ErrorHandler } from '../../../engine/http/error-handler.js';
 import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseFilterDefinition } from '../../../engine/format/types.js';
+import type { ErrorHandlerDefinition, HttpResponseFilterDefinition } from '../../../engine/format/manifest-types.generated.js';
 import type { Runtime } from '../../../engine/core/runtime.js';
 import { PROJECT_ROOT } from '../support.js';
 
 export type HandlerSpec = Partial<Omit<ErrorHandlerDefinition, 'response_filters'>> & {
-  response_filters?: (Partial<ResponseFilterDefinition> & { action: ResponseFilterDefinition['action'] })[];
+  response_filters?: (Partial<HttpResponseFilterDefinition> & { action: HttpResponseFilterDefinition['action'] })[];
 };
 
 export function errorHandler(spec: HandlerSpec, runtime: Runtime): ErrorHandler {
@@ -25,5 +25,5 @@ export function errorHandler(spec: HandlerSpec, runtime: Runtime): ErrorHandler 
     PROJECT_ROOT,
     componentRegistry,
   );
-  return context.build<ErrorHandler>(definition, ['error_handler']);
+  return context.build(definition, ['error_handler']);
 }

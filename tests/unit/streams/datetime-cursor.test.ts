@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { componentRegistry } from '../../../engine/manifest/registry.js';
 import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../../../engine/format/types.js';
+import type { DatetimeBasedCursorDefinition } from '../../../engine/format/manifest-types.generated.js';
 import { DatetimeCursor, type DateSlice } from '../../../engine/streams/datetime-cursor.js';
 import { DAY_MS, FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
 import { compile, lineOf, oneStreamManifest, PROJECT_ROOT, REAL_MANIFEST_PATH, rejection, testRuntime } from '../support.js';
@@ -29,7 +29,7 @@ function cursorOf(overrides: Partial<DatetimeBasedCursorDefinition>, clock = new
     PROJECT_ROOT,
     componentRegistry,
   );
-  return context.build<DatetimeCursor>(definition, ['incremental_sync']);
+  return context.build(definition, ['incremental_sync']);
 }
 
 async function slicesOf(overrides: Partial<DatetimeBasedCursorDefinition>, cursor?: number, config: Record<string, unknown> = {}): Promise<DateSlice[]> {

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { componentRegistry } from '../../../engine/manifest/registry.js';
 import { ConnectorError } from '../../../engine/core/errors.js';
 import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../../../engine/format/types.js';
+import type { DatetimeBasedCursorDefinition } from '../../../engine/format/manifest-types.generated.js';
 import type { DatetimeCursor } from '../../../engine/streams/datetime-cursor.js';
 import { StreamState } from '../../../engine/streams/stream-state.js';
 import { PROJECT_ROOT, testRuntime } from '../support.js';
@@ -19,7 +19,7 @@ function cursorOf(format: DatetimeBasedCursorDefinition['cursor_datetime_format'
     lookback_window: 'P0D',
   };
   const context = new CompileContext({ value: { c: definition }, positions: new WeakMap(), file: 'manifest.yaml' }, testRuntime().runtime, PROJECT_ROOT, componentRegistry);
-  return context.build<DatetimeCursor>(definition, ['c']);
+  return context.build(definition, ['c']);
 }
 
 const cursor = cursorOf();
