@@ -3,7 +3,7 @@ import { selectStreams, type Connector } from '../manifest/compile.js';
 import { readJsonFile } from '../protocol/input-files.js';
 import { validateConfig } from '../protocol/connector-config.js';
 import { parseInputState } from '../protocol/input-state.js';
-import type { Redactor } from '../protocol/redactor.js';
+import { mapSecrets, type Redactor } from '../protocol/redactor.js';
 import type { CommandContext } from './command.js';
 
 /** `validate`: checks manifest and config and prints the requests a read would make, sending none. */
@@ -21,7 +21,9 @@ export interface StreamPlan {
 
 /**
  * What a read would request, stream by stream, without sending anything: the first page of every partition and
- * slice. Credentials are added at send time, so they never appear here; other secrets are masked.
+ * slice. Credentials are added at send time, so they never appear here. Other secrets are masked, and so is every
+ * value derived from one (a header a template builds from a password, say): the plan is made a second time with
+ * each secret changed, and whatever changes with them is shown as `****`.
  */
 export async function planRead(
   connector: Connector,
@@ -30,23 +32,47 @@ export async function planRead(
   streamNames: string[] | undefined,
   redactor: Redactor,
 ): Promise<StreamPlan[]> {
-  const config = validateConfig(rawConfig, connector.spec.connection_specification);
+  const spec = connector.spec.connection_specification;
+  const config = validateConfig(rawConfig, spec);
+  const probe = mapSecrets(spec, config, (secret) => (typeof secret === 'string' ? `${secret}~changed` : secret)) as Record<string, unknown>;
   const states = parseInputState(rawState);
   const plans: StreamPlan[] = [];
   for (const stream of selectStreams(connector, streamNames)) {
     const plan: StreamPlan = { stream: stream.name, requests: [] };
+    const probed = stream.plan(probe, states.get(stream.name));
     for await (const planned of stream.plan(config, states.get(stream.name))) {
+      const changed = (await probed.next()).value?.request;
+      const mask = (value: string, other: string | undefined) => (other === undefined || other === value ? redactor.redact(value) : MASK);
       plan.requests.push({
         partition: planned.partition,
         slice: planned.slice && Object.keys(planned.slice).length > 0 ? planned.slice : undefined,
         method: planned.request.method,
-        url: redactor.redact(planned.request.url),
-        headers: Object.fromEntries(Object.entries(planned.request.headers).map(([name, value]) => [name, redactor.redact(value)])),
+        url: maskUrl(planned.request.url, changed?.url, redactor),
+        headers: Object.fromEntries(Object.entries(planned.request.headers).map(([name, value]) => [name, mask(value, changed?.headers[name])])),
       });
     }
     plans.push(plan);
   }
   return plans;
+}
+
+const MASK = '****';
+
+/** The URL with each query value and path segment that differs from `other` (the same URL from changed secrets) masked. */
+function maskUrl(url: string, other: string | undefined, redactor: Redactor): string {
+  if (other === undefined || other === url) return redactor.redact(url);
+  const [path, query = ''] = url.split('?', 2);
+  const [otherPath, otherQuery = ''] = other.split('?', 2);
+  const segments = path.split('/');
+  const otherSegments = otherPath.split('/');
+  const maskedPath = segments.length === otherSegments.length ? segments.map((segment, index) => (segment === otherSegments[index] ? segment : MASK)).join('/') : MASK;
+  const otherPairs = otherQuery.split('&');
+  const pairs = query.split('&');
+  const maskedQuery =
+    pairs.length === otherPairs.length
+      ? pairs.map((pair, index) => (pair === otherPairs[index] ? pair : `${pair.split('=', 1)[0]}=${MASK}`)).join('&')
+      : MASK;
+  return redactor.redact(query ? `${maskedPath}?${maskedQuery}` : maskedPath);
 }
 
 /** The plan as text for a person writing or checking a manifest. */

@@ -49,7 +49,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
     }
     if (verdict.action === 'IGNORE') return undefined;
     if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
-    if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt);
+    if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt, request);
     const waitMs = handler.waitMs(attempt, outcome.response);
     runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs });
     // The wording is Airbyte's, which people and log tooling already search for.
@@ -85,13 +85,12 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
   });
 }
 
-async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number): Promise<ConnectorError> {
+async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number, request: HttpRequest): Promise<ConnectorError> {
   const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
   const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body)}` : ''}`;
   if (verdict.action !== 'RATE_LIMITED') {
-    return transientError('RETRY_EXHAUSTED', verdict.message ? `${verdict.message} (${base})` : `${base} This is usually temporary; try again later.`, {
-      internalMessage,
-    });
+    const advice = outcome.error ? unreachable(request) : 'This is usually temporary; try again later.';
+    return transientError('RETRY_EXHAUSTED', verdict.message ? `${verdict.message} (${base})` : `${base} ${advice}`, { internalMessage });
   }
   const context = outcome.response ? withResponse(options.context, outcome.response) : options.context;
   const extra = options.handler.rateLimitMessage ? String(await options.handler.rateLimitMessage.evaluate(context)) : '';
@@ -100,6 +99,17 @@ async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: Sen
     internalMessage,
     rateLimitResetAt: Number.isFinite(reset) ? reset : undefined,
   });
+}
+
+/** What to check when no attempt got a response: the host, named, and what stands between here and it. */
+function unreachable(request: HttpRequest): string {
+  let host = 'the API host';
+  try {
+    host = new URL(request.url).host;
+  } catch {
+    // A URL got refused to send has no host to name.
+  }
+  return `No response from ${host}: check the API's address in the config (host and port), and the network, proxy or firewall between here and ${host}. If those are right, the API may be down; try again later.`;
 }
 
 function parseJson(text: string): unknown {

@@ -14,17 +14,10 @@ export class Redactor {
 
   /** Adds the value of every config field the spec marks `airbyte_secret`, through oneOf alternatives and lists. */
   addFromSpec(schema: unknown, config: unknown): void {
-    if (schema === null || typeof schema !== 'object') return;
-    const node = schema as Record<string, unknown>;
-    if (node.airbyte_secret === true) this.add(config);
-    for (const alternative of [...asArray(node.oneOf), ...asArray(node.anyOf)]) this.addFromSpec(alternative, config);
-    if (config === null || typeof config !== 'object') return;
-    if (Array.isArray(config)) {
-      for (const item of config) this.addFromSpec(node.items, item);
-      return;
-    }
-    const properties = (node.properties ?? {}) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(config as Record<string, unknown>)) this.addFromSpec(properties[key], value);
+    mapSecrets(schema, config, (secret) => {
+      this.add(secret);
+      return secret;
+    });
   }
 
   redact(text: string): string {
@@ -32,6 +25,21 @@ export class Redactor {
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return out;
   }
+}
+
+/**
+ * The config with every value the spec marks `airbyte_secret` (through oneOf alternatives and lists) replaced by
+ * `replace` of it; the other values are kept as they are.
+ */
+export function mapSecrets(schema: unknown, config: unknown, replace: (secret: unknown) => unknown): unknown {
+  if (schema === null || typeof schema !== 'object') return config;
+  const node = schema as Record<string, unknown>;
+  let value = node.airbyte_secret === true ? replace(config) : config;
+  for (const alternative of [...asArray(node.oneOf), ...asArray(node.anyOf)]) value = mapSecrets(alternative, value, replace);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => mapSecrets(node.items, item, replace));
+  const properties = (node.properties ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, mapSecrets(properties[key], item, replace)]));
 }
 
 function asArray(value: unknown): unknown[] {

@@ -74,11 +74,22 @@ export class DeclarativeStream {
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
     const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints);
     const tasks: Promise<void>[] = [];
-    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) tasks.push(reader.read(slice));
+    // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
+    // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
+    let partitionsFailure: unknown;
+    try {
+      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) {
+        const task = reader.read(slice);
+        task.catch(() => undefined);
+        tasks.push(task);
+      }
+    } catch (error) {
+      partitionsFailure = error;
+    }
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length > 0) {
+    if (failures.length > 0 || partitionsFailure !== undefined) {
       await checkpoints?.flush();
-      throw asConnectorError(failures[0].reason).withStream(this.name);
+      throw asConnectorError(partitionsFailure ?? failures[0].reason).withStream(this.name);
     }
     await options.sink.checkpoint(state?.snapshot() ?? {});
   }
