@@ -1,4 +1,4 @@
-import { asConnectorError, configError } from '../core/errors.js';
+import { asConnectorError, configError, failsEveryRequest, type ConnectorError } from '../core/errors.js';
 import { createLimiter, type Limiter } from '../core/concurrency.js';
 import type { Runtime } from '../core/runtime.js';
 import { createAjv } from '../json-schema/ajv.js';
@@ -31,6 +31,11 @@ interface ReadRun {
   limiter: Limiter;
   /** Compiles the record schemas of the read's streams. */
   recordSchemas: ReturnType<typeof createAjv>;
+  /**
+   * The credentials' refusal, once a stream met it: it holds for every stream, so it is reported once, and the
+   * streams still waiting end without a request.
+   */
+  authFailure?: ConnectorError;
 }
 
 /** Reads the configured streams concurrently; true when every one completed. */
@@ -105,6 +110,14 @@ async function readStream(run: ReadRun, entry: ConfiguredStream, state: unknown)
       return false;
     }
     const error = asConnectorError(caught).withStream(stream.name);
+    if (failsEveryRequest(error)) {
+      if (run.authFailure) {
+        await streamStatus(run, stream.name, 'INCOMPLETE');
+        return false;
+      }
+      run.authFailure = error;
+      run.limiter.stop(error);
+    }
     await output.emit(errorTrace(error, runtime.clock.now()));
     await streamStatus(run, stream.name, 'INCOMPLETE', error.rateLimitResetAt);
     return false;

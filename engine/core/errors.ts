@@ -101,6 +101,11 @@ export function systemError(code: ErrorCode, message: string, options: ErrorOpti
   return new ConnectorError(message, { ...options, code, failureType: 'system_error' });
 }
 
+/** A failure that holds for every request of a read alike (refused credentials): the read stops at the first. */
+export function failsEveryRequest(error: unknown): boolean {
+  return error instanceof ConnectorError && error.code === 'AUTH_FAILED';
+}
+
 /** Wraps anything thrown into a ConnectorError; unknown errors are bugs, so they become system errors. */
 export function asConnectorError(error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;

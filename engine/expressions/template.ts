@@ -112,7 +112,7 @@ function compileExpression(text: string, location: SourceLocation, clock: Clock)
     return withDateFunctions(jsonata(text), clock);
   } catch (error) {
     const detail = error as { message?: string; position?: number };
-    throw configError('MANIFEST_INVALID', 
+    throw configError('MANIFEST_INVALID',
       `Invalid expression "{{${text}}}" at ${describeLocation(location)}: ${detail.message ?? String(error)}` +
         (detail.position !== undefined ? ` (at character ${detail.position} of the expression)` : ''),
       { location },

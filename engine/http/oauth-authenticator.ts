@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
-import { sendWithRetries } from './send-with-retries.js';
-import { configError } from '../core/errors.js';
+import { sendWithRetries, type SendOptions } from './send-with-retries.js';
+import { ConnectorError, configError } from '../core/errors.js';
 import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
@@ -72,24 +72,15 @@ export class OAuthAuthenticator implements Authenticator {
       client_secret: String((await this.clientSecret.evaluate(context)) ?? ''),
     });
     const url = String(await this.endpoint.evaluate(context));
-    const result = await sendWithRetries({
-      build: async () => ({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        timeoutMs: 60_000,
-        signal: this.runtime.signal,
-      }),
-      handler: this.errorHandler,
-      context,
-      runtime: this.runtime,
-      describe: `POST ${new URL(url).pathname} (OAuth token refresh)`,
+    const result = await sendWithRetries(this.tokenRequest(url, form, context)).catch((error: unknown) => {
+      // A token endpoint that refuses for good refuses the credentials, for every stream alike.
+      throw error instanceof ConnectorError && error.code === 'HTTP_FAILED' ? new ConnectorError(error.message, { ...error, code: 'AUTH_FAILED', cause: error }) : error;
     });
     const body = (result?.body ?? {}) as Record<string, unknown>;
     const value = body[this.definition.access_token_name];
     if (typeof value !== 'string' || value === '') {
-      throw configError('AUTH_FAILED', 
+      throw configError(
+        'AUTH_FAILED',
         `The OAuth token endpoint answered without "${this.definition.access_token_name}". Check token_refresh_endpoint and the credentials.`,
       );
     }
@@ -105,6 +96,24 @@ export class OAuthAuthenticator implements Authenticator {
     const margin = Math.min(this.definition.refresh_margin_seconds * 1000, lifetimeMs / 2);
     this.token = { value, renewAt: this.runtime.clock.now() + lifetimeMs - margin };
     return this.token;
+  }
+
+  /** The token request, sent with the authenticator's own error handler. */
+  private tokenRequest(url: string, form: URLSearchParams, context: ExpressionContext): SendOptions {
+    return {
+      build: async () => ({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        timeoutMs: 60_000,
+        signal: this.runtime.signal,
+      }),
+      handler: this.errorHandler,
+      context,
+      runtime: this.runtime,
+      describe: `POST ${new URL(url).pathname} (OAuth token refresh)`,
+    };
   }
 }
 

@@ -32,7 +32,7 @@ export class SelectiveAuthenticator implements Authenticator {
     for (const key of this.selectionPath) value = (value as Record<string, unknown> | undefined)?.[key];
     const chosen = typeof value === 'string' ? this.choices.get(value) : undefined;
     if (!chosen) {
-      throw configError('CONFIG_INVALID', 
+      throw configError('CONFIG_INVALID',
         `The config value ${this.selectionPath.join('.')} is ${JSON.stringify(value)}; expected one of: ${[...this.choices.keys()].map((k) => JSON.stringify(k)).join(', ')}.`,
       );
     }

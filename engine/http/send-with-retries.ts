@@ -80,7 +80,8 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
     `${options.describe} failed with ${verdict.reason}${detail ? `: ${detail}` : ''}`;
   return new ConnectorError(message, {
     failureType,
-    code: outcome.response?.status === 401 || outcome.response?.status === 403 ? 'AUTH_FAILED' : 'HTTP_FAILED',
+    // 401 refuses the credentials, for every request alike; 403 refuses one resource (a page the user does not admin).
+    code: outcome.response?.status === 401 ? 'AUTH_FAILED' : 'HTTP_FAILED',
     internalMessage: `${options.describe} -> ${verdict.reason}${detail ? ` ${detail}` : ''}`,
   });
 }

@@ -18,7 +18,7 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
 
   const lookup = (pointer: string, fromPath: string, node: object): unknown => {
     if (!pointer.startsWith('#/')) {
-      throw configError('MANIFEST_INVALID', 
+      throw configError('MANIFEST_INVALID',
         `Unsupported $ref "${pointer}" at ${where(node, fromPath)}: expected a pointer into this manifest such as "#/definitions/requester".`,
         { location: locate(node, fromPath) },
       );
@@ -27,7 +27,7 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
     for (const raw of pointer.slice(2).split('/')) {
       const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
       if (target === null || typeof target !== 'object' || !(key in (target as object))) {
-        throw configError('MANIFEST_INVALID', 
+        throw configError('MANIFEST_INVALID',
           `Dangling $ref "${pointer}" at ${where(node, fromPath)}: nothing is defined at "${key}". Check the name under definitions.`,
           { location: locate(node, fromPath) },
         );

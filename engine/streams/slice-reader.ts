@@ -1,4 +1,5 @@
 import { createLimiter, type Limiter } from '../core/concurrency.js';
+import { failsEveryRequest } from '../core/errors.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { StreamSink } from './declarative-stream.js';
 import type { Partition } from './partition-router.js';
@@ -49,15 +50,34 @@ export class SliceReader {
    */
   read({ partition, slice, context }: PartitionSlice): Promise<void> {
     const { checkpoints } = this;
-    if (!slice || !checkpoints) return this.limiter.run(() => this.passThrough(context));
+    if (!slice || !checkpoints) return this.inTurn(() => this.passThrough(context));
     if (this.current?.partition !== partition) this.current = { partition, order: new SliceOrder(this.bound) };
     const { order } = this.current;
     const index = order.add(slice.end);
-    const read = () => this.limiter.run(() => this.readInOrder(context, partition.key, order, index, checkpoints));
+    // A slice refused a turn of the limiter (a read stopped) fails like one whose request failed: those waiting
+    // behind it go.
+    const read = () =>
+      this.inTurn(() => this.readInOrder(context, partition.key, order, index, checkpoints)).catch((error: unknown) => {
+        order.failed(index);
+        throw error;
+      });
     // The slice's turn comes before a limiter slot, never while holding one: the limiter is shared by every stream
     // and partition, and a slot held while waiting would starve the others, or the very slice this one waits for.
     const turn = order.turn(index);
     return turn ? turn.then(read) : read();
+  }
+
+  /**
+   * Runs `task` in a turn of the limiter. A failure that holds for every request (refused credentials) stops the
+   * limiter before the turn is handed on, so no slice of any stream sends another request.
+   */
+  private inTurn(task: () => Promise<void>): Promise<void> {
+    return this.limiter.run(() =>
+      task().catch((error: unknown) => {
+        if (failsEveryRequest(error)) this.limiter.stop(error);
+        throw error;
+      }),
+    );
   }
 
   private async passThrough(context: ExpressionContext): Promise<void> {

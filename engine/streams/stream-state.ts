@@ -67,7 +67,7 @@ export class StreamState {
 
   private invalid(value: unknown, why: string): Error {
     const text = JSON.stringify(value) ?? String(value);
-    return configError('STATE_INVALID', 
+    return configError('STATE_INVALID',
       `The saved state of stream "${this.stream}" is not one this connector wrote (${why}): ${text.slice(0, 200)}. ` +
         'Fix or remove this stream\'s state (a reset of the stream) to sync it again from the start date.',
       { stream: this.stream },
