@@ -36,6 +36,8 @@ interface ReadRun {
    * streams still waiting end without a request.
    */
   authFailure?: ConnectorError;
+  /** Streams shown as rate limited while they wait: their next record shows them running again. */
+  rateLimited: Set<string>;
 }
 
 /** Reads the configured streams concurrently; true when every one completed. */
@@ -53,7 +55,21 @@ export async function readStreams(
       warn(`The state has an entry for stream "${name}", which the catalog does not ask for: it is ignored. A stream renamed since that state starts from its start date.`);
     }
   }
-  const run: ReadRun = { connector, runtime, output, config, limiter: createLimiter(connector.concurrencyLevel), recordSchemas: createAjv() };
+  const run: ReadRun = {
+    connector,
+    runtime,
+    output,
+    config,
+    limiter: createLimiter(connector.concurrencyLevel),
+    recordSchemas: createAjv(),
+    rateLimited: new Set(),
+  };
+  // While a stream waits out a rate limit, the platform shows it as rate limited, until when (as Airbyte's CDK does).
+  runtime.events.on('retry', ({ rateLimited, stream, waitMs }) => {
+    if (!rateLimited || stream === undefined) return;
+    run.rateLimited.add(stream);
+    void streamStatus(run, stream, 'RUNNING', runtime.clock.now() + waitMs);
+  });
   const results = await Promise.all(configured.map((entry) => readStream(run, entry, states.get(entry.name))));
   return results.every(Boolean);
 }
@@ -88,8 +104,9 @@ async function readStream(run: ReadRun, entry: ConfiguredStream, state: unknown)
           validator.check(data);
           sinceLastState += 1;
           const message = { type: 'RECORD', record: { stream: stream.name, data, emitted_at: runtime.clock.now() } } as const;
-          if (running) return output.emit(message);
+          if (running && !run.rateLimited.has(stream.name)) return output.emit(message);
           running = true;
+          run.rateLimited.delete(stream.name);
           return streamStatus(run, stream.name, 'RUNNING').then(() => output.emit(message));
         },
         checkpoint: async (streamState) => {

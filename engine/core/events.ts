@@ -10,6 +10,10 @@ export interface RetryEvent {
   reason: string;
   /** How long the engine waits before the next attempt. */
   waitMs: number;
+  /** Whether the API said to slow down (the error handler's RATE_LIMITED), rather than failed. */
+  rateLimited: boolean;
+  /** The stream whose request it was, when the request belongs to one stream's read. */
+  stream?: string;
 }
 
 /** What the engine reports as it works, by event type: a display counts these instead of reading log text. */

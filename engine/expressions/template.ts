@@ -19,6 +19,8 @@ export interface ExpressionContext {
   headers?: Record<string, unknown>;
   /** Status code of the last response. */
   status_code?: number;
+  /** The stream being read, which events about its requests name. */
+  stream_name?: string;
   [name: string]: unknown;
 }
 

@@ -51,7 +51,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
     if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
     if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt, request);
     const waitMs = handler.waitMs(attempt, outcome.response);
-    runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs });
+    runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs, rateLimited: verdict.action === 'RATE_LIMITED', stream: context.stream_name });
     // The wording is Airbyte's, which people and log tooling already search for.
     runtime.logger.log(
       'INFO',

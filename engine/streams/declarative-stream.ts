@@ -69,7 +69,7 @@ export class DeclarativeStream {
    * not stop the others; the first failure is thrown once all have finished.
    */
   async read(options: ReadOptions): Promise<void> {
-    const base: ExpressionContext = { config: options.config };
+    const base: ExpressionContext = { config: options.config, stream_name: this.name };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
     const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints);

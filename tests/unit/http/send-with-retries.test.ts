@@ -71,8 +71,8 @@ describe('retries with backoff', () => {
     await run.promise;
     const request = expect.objectContaining({ method: 'GET', url: `${server!.url}/x` });
     expect(run.retries).toEqual([
-      { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000 },
-      { request, attempt: 2, reason: 'connection reset by the server (ECONNRESET)', waitMs: 10000 },
+      { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000, rateLimited: false },
+      { request, attempt: 2, reason: 'connection reset by the server (ECONNRESET)', waitMs: 10000, rateLimited: false },
     ]);
     expect(run.sent).toHaveLength(3);
   });

@@ -37,7 +37,7 @@ describe('sync progress', () => {
     progress.record('follower_statistics_time_bound');
     progress.checkpoint('follower_statistics_time_bound', stateAt({ 1: 1 }));
     // A retry as a sync sees it: the event, then the LOG line saying so (which must not count it twice).
-    events.emit('retry', { request, attempt: 1, reason: '429 Too Many Requests', waitMs: 5000 });
+    events.emit('retry', { request, attempt: 1, reason: '429 Too Many Requests', waitMs: 5000, rateLimited: true });
     progress.log('INFO', retryLine);
     progress.status('follower_statistics_time_bound', 'COMPLETE');
     expect(text()).toContain('\x1b[');
@@ -73,7 +73,7 @@ describe('sync progress', () => {
     expect(text()).toContain(`INFO ${retryLine}\n`);
     expect(text()).toContain('0 requests, 0 retries.');
     events.emit('request', request);
-    events.emit('retry', { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000 });
+    events.emit('retry', { request, attempt: 1, reason: '503 Service Unavailable', waitMs: 5000, rateLimited: false });
     events.emit('request', request);
     progress.summary();
     expect(text()).toContain('2 requests, 1 retries.');
