@@ -21,6 +21,8 @@ export interface EngineEvents {
   /** A request about to go on the wire, retries and token refreshes included. */
   request: HttpRequest;
   retry: RetryEvent;
+  /** One slice of a stream read to its end, its records passed on: the stream's name. */
+  slice: string;
 }
 
 type Listener<T> = (event: T) => void;
@@ -28,7 +30,7 @@ type Listener<T> = (event: T) => void;
 /** A typed observer: listeners are called synchronously, in the order they were added. */
 export class EventChannel {
   // A list per event type from the start (the mapped type insists on every one), so emit needs no check.
-  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [] };
+  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [], slice: [] };
 
   /** Listeners stay for the runtime's life: whoever listens (the sync display) lives as long as the run. */
   on<K extends keyof EngineEvents>(type: K, listener: Listener<EngineEvents[K]>): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { EventChannel } from '../core/events.js';
 import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import type { Limiter } from '../core/concurrency.js';
@@ -48,9 +49,11 @@ export class DeclarativeStream {
   readonly cursor?: DatetimeCursor;
   private readonly retriever: SimpleRetriever;
   private readonly transformations: Transformation[];
+  private readonly events: EventChannel;
 
   constructor(definition: DeclarativeStreamDefinition, path: Path, context: ComponentContext) {
     this.name = definition.name;
+    this.events = context.runtime.events;
     this.primaryKey = definition.primary_key;
     this.schema = loadSchema(definition.schema_file, context, [...path, 'schema_file']);
     this.retriever = context.build(definition.retriever, [...path, 'retriever']);
@@ -72,7 +75,7 @@ export class DeclarativeStream {
     const base: ExpressionContext = { config: options.config, stream_name: this.name };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
-    const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints);
+    const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
     const tasks: Promise<void>[] = [];
     // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.

@@ -40,6 +40,8 @@ export class SliceReader {
     private readonly sink: StreamSink,
     private readonly limiter: Limiter,
     private readonly checkpoints?: StateCheckpoints,
+    /** Called as each slice has been read to its end (before its records may wait for those of earlier slices). */
+    private readonly sliceRead: () => void = () => undefined,
   ) {
     this.bound = UNEMITTED_SLICES_PER_SLOT * limiter.limit;
   }
@@ -84,6 +86,7 @@ export class SliceReader {
     for await (const page of this.pages(context)) {
       for (const record of page) await this.sink.record(record);
     }
+    this.sliceRead();
   }
 
   private async readInOrder(
@@ -103,6 +106,7 @@ export class SliceReader {
       order.failed(index);
       throw error;
     }
+    this.sliceRead();
     await this.emission.run(async () => {
       const ready = order.complete(index, records);
       for (const [position, released] of ready.entries()) {

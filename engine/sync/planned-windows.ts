@@ -12,6 +12,11 @@ export class PlannedWindows {
   /** `cursorField` is undefined for a stream without a cursor: its only STATE comes at the end, after every slice. */
   constructor(private readonly cursorField: string | undefined) {}
 
+  /** Whether a STATE tells how far the stream is (it has a cursor); otherwise only its slices read do. */
+  get checkpointed(): boolean {
+    return this.cursorField !== undefined;
+  }
+
   static async of(stream: DeclarativeStream, config: Record<string, unknown>, state: unknown): Promise<PlannedWindows> {
     const slices = new PlannedWindows(stream.cursor?.field);
     for await (const planned of stream.plan(config, state)) slices.add(planned.partition, planned.slice?.end_time);

@@ -11,8 +11,10 @@ interface StreamProgress {
   name: string;
   status: string;
   records: number;
-  /** Planned windows the latest STATE covers. */
+  /** Planned slices the latest STATE covers. */
   done: number;
+  /** Slices read to their end, saved or not: the progress of a stream without a cursor (one slice per partition). */
+  read: number;
   windows: PlannedWindows;
 }
 
@@ -43,10 +45,16 @@ export class SyncProgress {
       this.retries += 1;
       this.redraw();
     });
+    events.on('slice', (stream) => {
+      const progress = this.streams.get(stream);
+      if (!progress) return;
+      progress.read += 1;
+      this.redraw();
+    });
   }
 
   plan(stream: string, windows: PlannedWindows): void {
-    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, windows });
+    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, read: 0, windows });
   }
 
   record(stream: string): void {
@@ -77,9 +85,10 @@ export class SyncProgress {
   summary(interrupted = false): void {
     this.redraw(true);
     const seconds = ((this.now() - this.startedAt) / 1000).toFixed(1);
+    const counts = `${this.requests} requests, ${this.retries} retries. ${this.records()} records, ${this.recordsPerSecond()} a second.`;
     const headline = interrupted
-      ? `Sync interrupted after ${seconds} s: ${this.requests} requests, ${this.retries} retries. What was saved with the last state of each stream is kept; the next sync resumes from there.`
-      : `Sync finished in ${seconds} s: ${this.requests} requests, ${this.retries} retries.`;
+      ? `Sync interrupted after ${seconds} s: ${counts} What was saved with the last state of each stream is kept; the next sync resumes from there.`
+      : `Sync finished in ${seconds} s: ${counts}`;
     const width = Math.max(...[...this.streams.keys()].map((name) => name.length), 6);
     const rows = [...this.streams.values()].map((s) => `  ${s.name.padEnd(width)}  ${String(s.records).padStart(8)}  ${s.status}`);
     this.out.write(
@@ -87,6 +96,29 @@ export class SyncProgress {
         [headline, `  ${'stream'.padEnd(width)}   records  status`, ...rows].join('\n') + '\n',
       ),
     );
+  }
+
+  private records(): number {
+    let records = 0;
+    for (const stream of this.streams.values()) records += stream.records;
+    return records;
+  }
+
+  private recordsPerSecond(): number {
+    const seconds = (this.now() - this.startedAt) / 1000;
+    return seconds > 0 ? Math.round(this.records() / seconds) : 0;
+  }
+
+  /** Time left at the pace so far, by the share of planned slices done; unknown before the first is. */
+  private estimateLeft(): number | undefined {
+    let total = 0;
+    let done = 0;
+    for (const stream of this.streams.values()) {
+      total += stream.windows.total;
+      done += Math.min(stream.windows.total, stream.windows.checkpointed ? Math.max(stream.done, stream.read) : stream.read);
+    }
+    if (done === 0 || total === 0) return undefined;
+    return ((this.now() - this.startedAt) * (total - done)) / done;
   }
 
   private line(text: string): void {
@@ -107,11 +139,21 @@ export class SyncProgress {
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.clear();
-    const lines = [...this.streams.values()].map(
-      (s) => `${s.name.padEnd(34)} ${s.status.padEnd(10)} slices ${s.done}/${s.windows.total}  records ${s.records}`,
+    const lines = [...this.streams.values()].map((s) => {
+      const done = s.windows.checkpointed ? `slices ${s.done}/${s.windows.total}` : `partitions ${s.read}/${s.windows.total}`;
+      return `${s.name.padEnd(34)} ${s.status.padEnd(10)} ${done}  records ${s.records}`;
+    });
+    const left = this.estimateLeft();
+    lines.push(
+      `requests ${this.requests}  retries ${this.retries}  elapsed ${formatDuration(this.now() - this.startedAt)}  ` +
+        `${this.recordsPerSecond()} records/s${left === undefined ? '' : `  about ${formatDuration(left)} left`}`,
     );
-    lines.push(`requests ${this.requests}  retries ${this.retries}`);
     this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
   }
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

@@ -100,7 +100,7 @@ describe('Ctrl-C during a sync', () => {
       child.on('close', (code) => resolve({ code, stderr }));
     });
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/Sync interrupted after \d+\.\d s: \d+ requests, \d+ retries\. What was saved with the last state of each stream is kept; the next sync resumes from there\./);
+    expect(interrupted.stderr).toMatch(/Sync interrupted after \d+\.\d s: \d+ requests, \d+ retries\. \d+ records, \d+ a second\. What was saved with the last state of each stream is kept; the next sync resumes from there\./);
     expect(interrupted.stderr).not.toContain('Sync finished');
     const resumed = await runChild(['sync', '--config', files['config.json'], '--output', output]);
     expect(resumed.code).toBe(0);

@@ -18,9 +18,9 @@ function progressOn(isTTY: boolean) {
 const request: HttpRequest = { method: 'GET', url: 'https://api.example.com/rest/x', headers: {}, timeoutMs: 1000 };
 const retryLine = "Caught retryable error '429 Too Many Requests' after 1 tries. Waiting 5 seconds then retrying...";
 
-/** `count` windows of each organization, ending at 1, 2, 3... (epoch ms), under the cursor `timeRangeEnd`. */
-function windows(count: number, orgs = ['1'], cursorField: string | undefined = 'timeRangeEnd'): PlannedWindows {
-  const planned = new PlannedWindows(cursorField);
+/** `count` windows of each organization (no cursor when `cursorField` is null), ending at 1, 2, 3... (epoch ms), under the cursor `timeRangeEnd`. */
+function windows(count: number, orgs = ['1'], cursorField: string | null = 'timeRangeEnd'): PlannedWindows {
+  const planned = new PlannedWindows(cursorField ?? undefined);
   for (const org of orgs) for (let end = 1; end <= count; end++) planned.add({ organization_id: org }, end);
   return planned;
 }
@@ -47,7 +47,7 @@ describe('sync progress', () => {
 
   it('elsewhere: plain lines and a summary, with secrets masked', () => {
     const { progress, events, text, tick } = progressOn(false);
-    progress.plan('organization_lookup', windows(1, ['1', '2'], undefined));
+    progress.plan('organization_lookup', windows(1, ['1', '2'], null));
     progress.status('organization_lookup', 'STARTED');
     events.emit('request', request);
     progress.record('organization_lookup');
@@ -94,5 +94,34 @@ describe('sync progress', () => {
     progress.checkpoint('share_statistics_time_bound', stateAt({ 1: 13, 2: 13 }));
     progress.status('share_statistics_time_bound', 'COMPLETE');
     expect(text()).toMatch(/share_statistics_time_bound\s+complete\s+slices 26\/26/);
+  });
+
+  it('a stream without a cursor shows its partitions read, from slice events, while its records count up', () => {
+    const { progress, events, text } = progressOn(true);
+    progress.plan('organization_lookup', windows(1, ['1', '2', '3', '4'], null));
+    progress.status('organization_lookup', 'STARTED');
+    progress.record('organization_lookup');
+    events.emit('slice', 'organization_lookup');
+    events.emit('slice', 'other_stream');
+    progress.status('organization_lookup', 'RUNNING');
+    expect(text()).toMatch(/organization_lookup\s+running\s+partitions 1\/4\s+records 1/);
+    expect(text()).not.toMatch(/slices 0\/4/);
+  });
+
+  it('the live footer shows the time elapsed, records a second and, once a slice is done, an estimate of what is left', () => {
+    const { progress, events, text, tick } = progressOn(true);
+    progress.plan('share_statistics_time_bound', windows(10));
+    progress.status('share_statistics_time_bound', 'STARTED');
+    expect(text()).not.toContain('left');
+    tick(4000);
+    for (let i = 0; i < 200; i++) progress.record('share_statistics_time_bound');
+    // Two of ten slices in 4 s: 16 s to go at that pace.
+    progress.checkpoint('share_statistics_time_bound', stateAt({ 1: 2 }));
+    progress.status('share_statistics_time_bound', 'RUNNING');
+    expect(text()).toContain('requests 0  retries 0  elapsed 4 s  50 records/s  about 16 s left');
+    tick(200_000);
+    events.emit('slice', 'share_statistics_time_bound');
+    progress.summary();
+    expect(text()).toContain('Sync finished in 204.0 s: 0 requests, 0 retries. 200 records, 1 a second.');
   });
 });
