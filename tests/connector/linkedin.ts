@@ -1,92 +1,25 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// What the connector tests know about the LinkedIn Pages connector under test: where its manifest and schemas are,
+// its streams, the configs the simulator accepts, and the records a read must produce (from the simulator's
+// fixtures). Generic helpers are in tests/helpers/; the simulator is tests/connector/simulator/.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../bin/run-cli.js';
+import { parse as parseYaml } from 'yaml';
+import { compileManifest, type Connector } from '../../engine/manifest/compile.js';
+import type { Runtime } from '../../engine/core/runtime.js';
+import { catalog, PROJECT_ROOT, testRuntime, toYaml, type Manifest } from '../helpers/index.js';
+import {
+  addUtcMonths,
+  DAY_MS,
+  expectedDailyFollowerGains,
+  expectedDailyShareStatistics,
+  organizationUrn,
+  utcDayStart,
+} from './simulator/linkedin-simulator.js';
 
-/** A protocol message as parsed from a stdout line. */
-export type Message = Record<string, any>;
+export { organizationUrn };
 
-export interface RunResult {
-  code: number;
-  messages: Message[];
-  stdout: string;
-  stderr: string;
-}
-
-export const CLI_PATH = fileURLToPath(new URL('../../bin/cli.js', import.meta.url));
-export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MANIFEST_PATH = join(PROJECT_ROOT, 'manifest.yaml');
 export const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
-
-/** Writes JSON files for a run into a fresh temporary folder and returns their paths. */
-export function writeFiles(files: Record<string, unknown>): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'connector-test-'));
-  const paths: Record<string, string> = { dir };
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(dir, name);
-    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-    paths[name] = path;
-  }
-  return paths;
-}
-
-/** Runs the CLI in this process, with injected clock or transport. */
-export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      stdout += chunk.toString();
-      callback();
-    },
-  });
-  const code = await runCli(args, {
-    stdout: sink,
-    stderr: { write: (text: string) => (stderr += text) },
-    ...io,
-  });
-  return { code, stdout, stderr, messages: parseLines(stdout) };
-}
-
-/** Runs the built CLI as a child process, exactly as a user or the platform would. */
-export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; killAfterLines?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (options.killAfterLines !== undefined && stdout.split('\n').length > options.killAfterLines) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, messages: parseLines(stdout) }));
-  });
-}
-
-export function parseLines(stdout: string): Message[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as Message;
-      } catch {
-        throw new Error(`stdout line is not a JSON message: ${line.slice(0, 200)}`);
-      }
-    });
-}
-
-export const records = (messages: Message[], stream?: string) =>
-  messages.filter((m) => m.type === 'RECORD' && (!stream || m.record.stream === stream)).map((m) => m.record.data as Record<string, any>);
-export const states = (messages: Message[], stream?: string) =>
-  messages.filter((m) => m.type === 'STATE' && (!stream || m.state.stream.stream_descriptor.name === stream));
-export const traces = (messages: Message[], type: 'ERROR' | 'STREAM_STATUS' | 'ESTIMATE') =>
-  messages.filter((m) => m.type === 'TRACE' && m.trace.type === type).map((m) => m.trace);
-export const logs = (messages: Message[]) => messages.filter((m) => m.type === 'LOG').map((m) => m.log as { level: string; message: string });
 
 export const ALL_STREAMS = [
   'organization_lookup',
@@ -97,15 +30,44 @@ export const ALL_STREAMS = [
   'share_statistics_time_bound',
 ];
 
+/** The text of manifest.yaml. */
+export function manifestText(): string {
+  return readFileSync(MANIFEST_PATH, 'utf8');
+}
+
+/** manifest.yaml as an object, to change and write back with toYaml (see writeConnectorManifest). */
+export function connectorManifest(): Manifest {
+  return parseYaml(manifestText()) as Manifest;
+}
+
+/** Compiles manifest.yaml (or a changed text of it) as the CLI would, schemas from the project's schemas/. */
+export function compileConnector(text = manifestText(), runtime: Runtime = testRuntime().runtime): Connector {
+  return compileManifest(text, 'manifest.yaml', PROJECT_ROOT, runtime);
+}
+
+/**
+ * Writes a (changed) copy of the connector's manifest to `path`, every schema_file made absolute so the copy reads
+ * the project's schemas/ from anywhere, unless it already names another file.
+ */
+export function writeConnectorManifest(path: string, manifest: Manifest): string {
+  const copy = structuredClone(manifest);
+  for (const stream of copy.streams as Manifest[]) {
+    if (typeof stream.schema_file === 'string' && stream.schema_file.startsWith('schemas/')) stream.schema_file = join(PROJECT_ROOT, stream.schema_file);
+  }
+  writeFileSync(path, toYaml(copy));
+  return path;
+}
+
+/** The stream of the connector's manifest named `name` (the object itself, to change in place). */
+export function streamNamed(manifest: Manifest, name: string): Manifest {
+  const stream = (manifest.streams as Manifest[]).find((s) => s.name === name);
+  if (!stream) throw new Error(`no stream ${name} in the manifest`);
+  return stream;
+}
+
 /** A configured catalog for `streams`; time-bound streams incremental unless `mode` says otherwise. */
 export function catalogFor(streams: string[] = ALL_STREAMS, mode?: 'full_refresh' | 'incremental') {
-  return {
-    streams: streams.map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-      sync_mode: mode ?? (name.endsWith('_time_bound') ? 'incremental' : 'full_refresh'),
-      destination_sync_mode: 'append',
-    })),
-  };
+  return catalog(streams, (name) => mode ?? (name.endsWith('_time_bound') ? 'incremental' : 'full_refresh'));
 }
 
 /**
@@ -128,32 +90,44 @@ export function accessTokenConfig(apiBaseUrl: string, extra: Record<string, unkn
   };
 }
 
-/** The last state message of each stream, as the platform would save it for the next run. */
-export function finalState(messages: Message[]): Message[] {
-  const byStream = new Map<string, Message>();
-  for (const message of states(messages)) byStream.set(message.state.stream.stream_descriptor.name, message.state);
-  return [...byStream.values()];
-}
-
 /** The concurrency the bundled manifest reads with: its top-level `concurrency_level`, else the format's default. */
 export function defaultConcurrency(): number {
-  const declared = /^concurrency_level:\s*(\d+)\s*(#.*)?$/m.exec(readFileSync(MANIFEST_PATH, 'utf8'));
-  if (declared) return Number(declared[1]);
+  const declared = connectorManifest().concurrency_level as number | undefined;
+  if (declared !== undefined) return declared;
   const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'engine', 'format', 'manifest.schema.json'), 'utf8')) as {
     properties: { concurrency_level: { default: number } };
   };
   return schema.properties.concurrency_level.default;
 }
 
-/** A copy of manifest.yaml with top-level `concurrency_level` set (replaced or added) and schema files by absolute path. */
+/** A copy of manifest.yaml in `dir` with top-level `concurrency_level` set (replaced or added) and schema files by absolute path. */
 export function manifestWithConcurrency(dir: string, level: number): string {
-  const original = readFileSync(MANIFEST_PATH, 'utf8');
-  const withLevel = /^concurrency_level:.*$/m.test(original)
-    ? original.replace(/^concurrency_level:.*$/m, `concurrency_level: ${level}`)
-    : original.replace(/^version: .*$/m, (line) => `${line}\nconcurrency_level: ${level}`);
-  const text = withLevel.replace(/schema_file: schemas\//g, `schema_file: ${SCHEMAS_DIR}/`);
-  if (!new RegExp(`^concurrency_level: ${level}$`, 'm').test(text)) throw new Error('could not set concurrency_level in the manifest copy');
-  const path = join(dir, `manifest-concurrency-${level}.yaml`);
-  writeFileSync(path, text);
-  return path;
+  const manifest = connectorManifest();
+  manifest.concurrency_level = level;
+  return writeConnectorManifest(join(dir, `manifest-concurrency-${level}.yaml`), manifest);
 }
+
+export function readSchemaFile(stream: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(SCHEMAS_DIR, `${stream}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+/** The window the time-bound streams read at `nowMs` on a first sync: 12 months back + 1 day, to 2 days ago. */
+export function timeBoundWindow(nowMs: number): { start: number; end: number } {
+  const today = utcDayStart(nowMs);
+  return { start: addUtcMonths(today, -12) + DAY_MS, end: today - 2 * DAY_MS };
+}
+
+/** The records a first daily sync of a time-bound stream should produce, computed from the fixtures. */
+export function expectedTimeBound(stream: string, orgIds: number[], nowMs: number, window = timeBoundWindow(nowMs)): Record<string, unknown>[] {
+  const generate = stream === 'follower_statistics_time_bound' ? expectedDailyFollowerGains : expectedDailyShareStatistics;
+  return orgIds.flatMap((orgId) =>
+    generate(orgId, window.start, window.end, nowMs).map((element) => ({
+      ...element,
+      timeRangeStart: element.timeRange.start,
+      timeRangeEnd: element.timeRange.end,
+    })),
+  );
+}
+
+/** Primary key of a time-bound record. */
+export const dayKey = (data: Record<string, any>) => `${data.organizationalEntity}|${data.timeRangeStart}`;

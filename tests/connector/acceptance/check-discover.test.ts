@@ -1,10 +1,10 @@
 // Acceptance: check (good config SUCCEEDED, bad config FAILED and never a crash, an exception one TRACE) and
 // discover (one CATALOG of unique, valid draft-07 schemas whose cursor and key fields exist and are scalars).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createAjv } from '../../engine/json-schema/ajv.js';
-import { accessTokenConfig, activeApiVersion, runChild, traces, writeFiles, type RunResult } from '../helpers/connector-run.js';
+import { createAjv } from '../../../engine/json-schema/ajv.js';
+import { runChild, traces, writeFiles, type RunResult, expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../../helpers/index.js';
+import { accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
-import { expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../e2e/support.js';
 
 const TOKEN = 'acceptance-check-token-5d1e';
 let sim: Simulator;

@@ -3,9 +3,6 @@
 // a corrupt state is a config_error naming its stream.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import {
-  accessTokenConfig,
-  activeApiVersion,
-  catalogFor,
   finalState,
   records,
   runChild,
@@ -13,16 +10,13 @@ import {
   traces,
   writeFiles,
   type RunResult,
-} from '../helpers/connector-run.js';
-import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
-import {
-  dayKey,
   expectCompleteStream,
-  expectedTimeBound,
   expectNoSecrets,
   expectProtocolOnly,
   statusesOf,
-} from '../e2e/support.js';
+} from '../../helpers/index.js';
+import { accessTokenConfig, activeApiVersion, catalogFor, dayKey, expectedTimeBound } from '../linkedin.js';
+import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const TOKEN = 'acceptance-incremental-token-77c2';
 const ORG = 2414183;

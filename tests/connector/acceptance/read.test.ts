@@ -1,30 +1,23 @@
 // Acceptance: basic read (records of every stream validate against STRICT schemas, statuses, states with
 // sourceStats, unknown stream -> TRACE ERROR) and full refresh (two reads, same records, later emitted_at).
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { createAjv } from '../../engine/json-schema/ajv.js';
+import { createAjv } from '../../../engine/json-schema/ajv.js';
 import {
-  ALL_STREAMS,
-  accessTokenConfig,
-  activeApiVersion,
-  catalogFor,
   records,
   runChild,
   traces,
   writeFiles,
   type Message,
   type RunResult,
-} from '../helpers/connector-run.js';
-import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
-import {
-  dayKey,
   expectCompleteStream,
-  expectedTimeBound,
   expectNoSecrets,
   expectProtocolOnly,
   sortedCanonical,
   statusesOf,
   strictSchema,
-} from '../e2e/support.js';
+} from '../../helpers/index.js';
+import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, dayKey, expectedTimeBound } from '../linkedin.js';
+import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const TOKEN = 'acceptance-read-token-a83f';
 const ORGS = [2414183, 1035];

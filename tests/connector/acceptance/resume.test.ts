@@ -2,10 +2,9 @@
 // of a first read, the records emitted before that state plus the records of a read resumed from it must be
 // exactly the first read's records. In-process (same CLI code, injected fake clock) for speed.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { accessTokenConfig, catalogFor, records, runInProcess, writeFiles, type Message } from '../helpers/connector-run.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { records, runInProcess, writeFiles, type Message, DAY_MS, FakeClock, TEST_NOW, expectCompleteStream } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor, dayKey, expectedTimeBound, timeBoundWindow } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
-import { dayKey, expectCompleteStream, expectedTimeBound, timeBoundWindow } from '../e2e/support.js';
 
 const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bound'];
 const ORG_A = 2414183;

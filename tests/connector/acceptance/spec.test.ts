@@ -2,9 +2,8 @@
 // secrets marked; auth choices a oneOf of objects with a const auth_method (OAuth first); no keywords the
 // Airbyte UI cannot render.
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { createAjv } from '../../engine/json-schema/ajv.js';
-import { runChild, type RunResult } from '../helpers/connector-run.js';
-import { expectProtocolOnly, schemaKeywords } from '../e2e/support.js';
+import { createAjv } from '../../../engine/json-schema/ajv.js';
+import { runChild, type RunResult, expectProtocolOnly, schemaKeywords } from '../../helpers/index.js';
 
 const FORBIDDEN = ['$ref', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', 'patternProperties'];
 

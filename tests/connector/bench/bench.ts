@@ -4,19 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import {
-  ALL_STREAMS,
-  accessTokenConfig,
-  defaultConcurrency,
-  manifestWithConcurrency,
-  activeApiVersion,
-  catalogFor,
-  finalState,
-  records,
-  runInProcess,
-  writeFiles,
-} from '../helpers/connector-run.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { DAY_MS, FakeClock, TEST_NOW, finalState, records, runInProcess, writeFiles } from '../../helpers/index.js';
+import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, defaultConcurrency, manifestWithConcurrency } from '../linkedin.js';
 import { startSimulator } from '../simulator/linkedin-simulator.js';
 import { mainUtilization, startRemoteSimulator, type SimRequest } from './remote-simulator.js';
 import {

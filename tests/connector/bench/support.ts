@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { runCli, type CliIo } from '../../bin/run-cli.js';
-import { CLI_PATH, PROJECT_ROOT } from '../helpers/connector-run.js';
+import { runCli, type CliIo } from '../../../bin/run-cli.js';
+import { CLI_PATH, PROJECT_ROOT } from '../../helpers/index.js';
 
 export { CLI_PATH, PROJECT_ROOT };
 

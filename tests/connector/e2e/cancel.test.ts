@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_PATH, accessTokenConfig, activeApiVersion, catalogFor, finalState, parseLines, records, runChild, writeFiles } from '../helpers/connector-run.js';
+import { CLI_PATH, finalState, parseLines, records, runChild, writeFiles } from '../../helpers/index.js';
+import { accessTokenConfig, activeApiVersion, catalogFor } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const STREAM = 'follower_statistics_time_bound';

@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
 import {
-  ALL_STREAMS,
   PROJECT_ROOT,
-  accessTokenConfig,
-  activeApiVersion,
-  catalogFor,
   records,
   runChild,
   states,
   traces,
   writeFiles,
   type RunResult,
-} from '../helpers/connector-run.js';
+  expectCompleteStream,
+  expectNoSecrets,
+  expectProtocolOnly,
+  statusesOf,
+} from '../../helpers/index.js';
+import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile } from '../linkedin.js';
 import {
   expectedLifetimeFollowerStatistics,
   expectedLifetimeShareStatistics,
@@ -26,15 +27,6 @@ import {
   startSimulator,
   type Simulator,
 } from '../simulator/linkedin-simulator.js';
-import {
-  expectCompleteStream,
-  expectNoSecrets,
-  expectProtocolOnly,
-  organizationUrn,
-  readSchemaFile,
-  runChildIn,
-  statusesOf,
-} from './support.js';
 
 const GOOD_TOKEN = 'e2e-good-token-7f3a9c41d0';
 const LIMITED_TOKEN = 'e2e-limited-token-2b8d55e6';
@@ -114,7 +106,7 @@ describe('spec', () => {
   it('uses the package manifest from any working directory, even one holding another manifest.yaml', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'connector-cwd-'));
     writeFileSync(join(elsewhere, 'manifest.yaml'), 'version: "1.0"\nthis is: [not the connector\n');
-    const result = await runChildIn(elsewhere, ['spec']);
+    const result = await runChild(['spec'], { cwd: elsewhere });
     expect(result.code).toBe(0);
     expectProtocolOnly(result);
     expect(result.messages).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, accessTokenConfig, records, runInProcess, traces, writeFiles } from '../helpers/connector-run.js';
-import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { PROJECT_ROOT, records, runInProcess, traces, writeFiles, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { accessTokenConfig } from '../linkedin.js';
 import { expectedPosts, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

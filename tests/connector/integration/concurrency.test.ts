@@ -1,20 +1,10 @@
 // Concurrency: the windows of every organization of every stream are read concurrently, up to the manifest's
 // concurrency_level, while each stream's guarantees hold when windows complete out of order.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createGotTransport } from '../../engine/http/got-transport.js';
-import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../engine/core/http-transport.js';
-import {
-  accessTokenConfig,
-  catalogFor,
-  defaultConcurrency,
-  manifestWithConcurrency,
-  records,
-  runInProcess,
-  writeFiles,
-  type Message,
-} from '../helpers/connector-run.js';
-import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
-import { dayKey, expectedTimeBound } from '../e2e/support.js';
+import { createGotTransport } from '../../../engine/http/got-transport.js';
+import { type HttpRequest, type HttpResponse, type HttpTransport } from '../../../engine/core/http-transport.js';
+import { records, runInProcess, writeFiles, type Message, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor, defaultConcurrency, manifestWithConcurrency, dayKey, expectedTimeBound } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock } from '../../engine/core/clock.js';
-import {
-  ALL_STREAMS,
-  PROJECT_ROOT,
-  accessTokenConfig,
-  catalogFor,
-  finalState,
-  logs,
-  records,
-  runInProcess,
-  traces,
-  writeFiles,
-  type Message,
-} from '../helpers/connector-run.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { systemClock } from '../../../engine/core/clock.js';
+import { PROJECT_ROOT, finalState, logs, records, runInProcess, traces, writeFiles, type Message, DAY_MS, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { ALL_STREAMS, accessTokenConfig, catalogFor } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  PROJECT_ROOT,
-  accessTokenConfig,
-  catalogFor,
-  finalState,
-  records,
-  runInProcess,
-  traces,
-  writeFiles,
-  type Message,
-} from '../helpers/connector-run.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { PROJECT_ROOT, finalState, records, runInProcess, traces, writeFiles, type Message, DAY_MS, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor } from '../linkedin.js';
 import { expectedDailyFollowerGains, expectedMonthlyShareStatistics, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

@@ -3,8 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CLI_PATH, accessTokenConfig, activeApiVersion, runInProcess, writeFiles } from '../helpers/connector-run.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { CLI_PATH, runInProcess, writeFiles, DAY_MS, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ALL_STREAMS,
-  PROJECT_ROOT,
-  catalogFor,
-  records,
-  runInProcess,
-  traces,
-  writeFiles,
-  type RunResult,
-} from '../helpers/connector-run.js';
-import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { PROJECT_ROOT, records, runInProcess, traces, writeFiles, type RunResult, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { ALL_STREAMS, catalogFor } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 // Recognisable secrets: none of them may ever show up in any output.

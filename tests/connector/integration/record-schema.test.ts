@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, accessTokenConfig, catalogFor, logs, records, runInProcess, traces, writeFiles } from '../helpers/connector-run.js';
-import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
+import { PROJECT_ROOT, logs, records, runInProcess, traces, writeFiles, FakeClock, TEST_NOW } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 describe('record schemas', () => {

@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { ConnectorError } from '../../../engine/core/errors.js';
 import { validateConfig } from '../../../engine/protocol/connector-config.js';
-import { compile, REAL_MANIFEST_PATH, testRuntime } from '../support.js';
+import { compileConnector } from '../linkedin.js';
 
 let spec: Record<string, unknown>;
 beforeAll(() => {
-  spec = compile(readFileSync(REAL_MANIFEST_PATH, 'utf8'), testRuntime().runtime).spec.connection_specification;
+  spec = compileConnector().spec.connection_specification;
 });
 
 function refusal(config: unknown): ConnectorError {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startSimulator } from './linkedin-simulator.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const cli = join(root, 'dist', 'bin', 'cli.js');
 const dir = join(root, 'demo');
 const database = join(dir, 'linkedin-pages.sqlite');

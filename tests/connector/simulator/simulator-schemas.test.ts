@@ -8,7 +8,7 @@ import { DAY_MS, startSimulator } from './linkedin-simulator.js';
 import type { Simulator } from './linkedin-simulator.js';
 
 const NOW = Date.UTC(2026, 10, 29, 10, 0);
-const SCHEMA_DIR = new URL('../../../schemas/', import.meta.url);
+const SCHEMA_DIR = new URL('../../../../schemas/', import.meta.url);
 const STREAMS = [
   'organization_lookup',
   'total_follower_count',

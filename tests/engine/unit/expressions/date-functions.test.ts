@@ -1,8 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import { addMonths, dateFunctions, parseDate } from '../../../engine/expressions/date-functions.js';
-import { Template } from '../../../engine/expressions/template.js';
-import { FakeClock, DAY_MS, TEST_NOW } from '../../helpers/fake-clock.js';
-import { rejection } from '../support.js';
+import { addMonths, dateFunctions, parseDate } from '../../../../engine/expressions/date-functions.js';
+import { Template } from '../../../../engine/expressions/template.js';
+import { FakeClock, DAY_MS, TEST_NOW, rejection } from '../../../helpers/index.js';
 
 type DateFns = {
   now_ms: () => number;

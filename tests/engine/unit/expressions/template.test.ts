@@ -1,11 +1,10 @@
-import { childPath, describeLocation } from '../../../engine/core/source-location.js';
+import { childPath, describeLocation } from '../../../../engine/core/source-location.js';
 import { describe, it, expect } from '@jest/globals';
-import { Template, type ExpressionContext } from '../../../engine/expressions/template.js';
-import { compileValue } from '../../../engine/expressions/compiled-value.js';
-import { ConnectorError } from '../../../engine/core/errors.js';
-import type { SourceLocation } from '../../../engine/core/source-location.js';
-import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
-import { rejection, thrown } from '../support.js';
+import { Template, type ExpressionContext } from '../../../../engine/expressions/template.js';
+import { compileValue } from '../../../../engine/expressions/compiled-value.js';
+import { ConnectorError } from '../../../../engine/core/errors.js';
+import type { SourceLocation } from '../../../../engine/core/source-location.js';
+import { FakeClock, TEST_NOW, rejection, thrown } from '../../../helpers/index.js';
 
 const clock = new FakeClock(TEST_NOW);
 const AT: SourceLocation = { path: 'streams[0].retriever.requester.path', file: 'manifest.yaml', line: 12, column: 15 };

@@ -1,8 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import { describeOutcome, type AttemptOutcome } from '../../../engine/http/error-handler.js';
-import { NetworkError, type HttpResponse } from '../../../engine/core/http-transport.js';
-import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
-import { rejection, testRuntime } from '../support.js';
+import { describeOutcome, type AttemptOutcome } from '../../../../engine/http/error-handler.js';
+import { NetworkError, type HttpResponse } from '../../../../engine/core/http-transport.js';
+import { FakeClock, TEST_NOW, rejection, testRuntime } from '../../../helpers/index.js';
 import { errorHandler, type HandlerSpec } from './handler-factory.js';
 
 const response = (status: number, body: unknown = '', headers: Record<string, string> = {}): AttemptOutcome => ({

@@ -1,10 +1,10 @@
 // Builds an ErrorHandler the way the compiler does, with the schema's defaults filled in by hand.
-import { componentRegistry } from '../../../engine/manifest/registry.js';
-import { ErrorHandler } from '../../../engine/http/error-handler.js';
-import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { ErrorHandlerDefinition, ResponseFilterDefinition } from '../../../engine/format/types.js';
-import type { Runtime } from '../../../engine/core/runtime.js';
-import { PROJECT_ROOT } from '../support.js';
+import { componentRegistry } from '../../../../engine/manifest/registry.js';
+import { ErrorHandler } from '../../../../engine/http/error-handler.js';
+import { CompileContext } from '../../../../engine/manifest/compile-context.js';
+import type { ErrorHandlerDefinition, ResponseFilterDefinition } from '../../../../engine/format/types.js';
+import type { Runtime } from '../../../../engine/core/runtime.js';
+import { PROJECT_ROOT } from '../../../helpers/index.js';
 
 export type HandlerSpec = Partial<Omit<ErrorHandlerDefinition, 'response_filters'>> & {
   response_filters?: (Partial<ResponseFilterDefinition> & { action: ResponseFilterDefinition['action'] })[];

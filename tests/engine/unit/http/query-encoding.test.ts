@@ -1,7 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { encodeQuery } from '../../../engine/http/query-encoding.js';
-import { compile, REAL_MANIFEST_PATH, testRuntime } from '../support.js';
+import { encodeQuery } from '../../../../engine/http/query-encoding.js';
 
 describe('form encoding', () => {
   it('percent-encodes keys and values', () => {
@@ -14,13 +12,13 @@ describe('form encoding', () => {
 
   it('flattens objects into dotted keys', () => {
     expect(
-      encodeQuery({ timeIntervals: { timeGranularityType: 'DAY', timeRange: { start: 1, end: 2 } } }, 'form'),
-    ).toBe('timeIntervals.timeGranularityType=DAY&timeIntervals.timeRange.start=1&timeIntervals.timeRange.end=2');
+      encodeQuery({ window: { granularity: 'DAY', range: { start: 1, end: 2 } } }, 'form'),
+    ).toBe('window.granularity=DAY&window.range.start=1&window.range.end=2');
   });
 
   it('repeats the key for each array item', () => {
-    expect(encodeQuery({ ids: ['urn:li:organization:1', 'urn:li:organization:2'] }, 'form')).toBe(
-      'ids=urn%3Ali%3Aorganization%3A1&ids=urn%3Ali%3Aorganization%3A2',
+    expect(encodeQuery({ ids: ['urn:example:account:1', 'urn:example:account:2'] }, 'form')).toBe(
+      'ids=urn%3Aexample%3Aaccount%3A1&ids=urn%3Aexample%3Aaccount%3A2',
     );
   });
 
@@ -40,19 +38,19 @@ describe('form encoding', () => {
 describe('restli2 encoding', () => {
   it('writes objects as (key:value,...) with the structure literal', () => {
     expect(
-      encodeQuery({ timeIntervals: { timeRange: { start: 1, end: 2 }, timeGranularityType: 'DAY' } }, 'restli2'),
-    ).toBe('timeIntervals=(timeRange:(start:1,end:2),timeGranularityType:DAY)');
+      encodeQuery({ window: { range: { start: 1, end: 2 }, granularity: 'DAY' } }, 'restli2'),
+    ).toBe('window=(range:(start:1,end:2),granularity:DAY)');
   });
 
   it('encodes URN leaves', () => {
-    expect(encodeQuery({ q: 'organizationalEntity', organizationalEntity: 'urn:li:organization:1' }, 'restli2')).toBe(
-      'q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A1',
+    expect(encodeQuery({ q: 'owner', owner: 'urn:example:account:1' }, 'restli2')).toBe(
+      'q=owner&owner=urn%3Aexample%3Aaccount%3A1',
     );
   });
 
   it('writes arrays as List(...) with each item encoded', () => {
-    expect(encodeQuery({ ids: ['urn:li:organization:1', 'urn:li:organization:2'] }, 'restli2')).toBe(
-      'ids=List(urn%3Ali%3Aorganization%3A1,urn%3Ali%3Aorganization%3A2)',
+    expect(encodeQuery({ ids: ['urn:example:account:1', 'urn:example:account:2'] }, 'restli2')).toBe(
+      'ids=List(urn%3Aexample%3Aaccount%3A1,urn%3Aexample%3Aaccount%3A2)',
     );
   });
 
@@ -60,7 +58,7 @@ describe('restli2 encoding', () => {
     expect(encodeQuery({ x: { ids: [1, 2], inner: [{ a: 'b' }] } }, 'restli2')).toBe('x=(ids:List(1,2),inner:List((a:b)))');
   });
 
-  it("encodes Rest.li's reserved characters inside leaves: ( ) , : ' and spaces", () => {
+  it("encodes restli2's reserved characters inside leaves: ( ) , : ' and spaces", () => {
     expect(encodeQuery({ q: "a(b)c,d:e'f g" }, 'restli2')).toBe('q=a%28b%29c%2Cd%3Ae%27f%20g');
     expect(encodeQuery({ q: { "k'ey": 'v!*' } }, 'restli2')).toBe('q=(k%27ey:v%21%2A)');
   });
@@ -71,46 +69,5 @@ describe('restli2 encoding', () => {
 
   it('empty object and empty list', () => {
     expect(encodeQuery({ o: {}, l: [] }, 'restli2')).toBe('o=()&l=List()');
-  });
-});
-
-describe('requests of the real manifest', () => {
-  const manifest = readFileSync(REAL_MANIFEST_PATH, 'utf8');
-
-  it('a time-bound statistics request carries the Rest.li 2.0 time range and an encoded URN', async () => {
-    const { runtime } = testRuntime();
-    const connector = compile(manifest, runtime);
-    const stream = connector.streams.find((s) => s.name === 'follower_statistics_time_bound')!;
-    const config = {
-      org_id: '2414183',
-      credentials: { auth_method: 'access_token', access_token: 'tok' },
-      api_base_url: 'http://api.test/rest',
-      api_version: '202610',
-      time_granularity_type: 'DAY',
-    };
-    const planned = [];
-    for await (const request of stream.plan(config)) planned.push(request);
-    expect(planned).toHaveLength(13);
-    const first = planned[0];
-    const start = Date.UTC(2025, 10, 30);
-    const end = Date.UTC(2025, 11, 30);
-    expect(first.partition).toEqual({ organization_id: '2414183' });
-    expect(first.slice).toEqual({ start_time: start, end_time: end });
-    expect(first.request.url).toBe(
-      'http://api.test/rest/organizationalEntityFollowerStatistics?q=organizationalEntity' +
-        '&organizationalEntity=urn%3Ali%3Aorganization%3A2414183' +
-        `&timeIntervals=(timeGranularityType:DAY,timeRange:(start:${start},end:${end}))`,
-    );
-    expect(first.request.headers).toEqual({ 'linkedin-version': '202610', 'x-restli-protocol-version': '2.0.0' });
-  });
-
-  it('a {{ }} value in the path is encoded as one segment', async () => {
-    const { runtime } = testRuntime();
-    const stream = compile(manifest, runtime).streams.find((s) => s.name === 'total_follower_count')!;
-    const planned = [];
-    for await (const request of stream.plan({ org_id: '7', api_base_url: 'http://api.test/rest' })) planned.push(request);
-    expect(planned.map((p) => p.request.url)).toEqual([
-      'http://api.test/rest/networkSizes/urn:li:organization:7?edgeType=COMPANY_FOLLOWED_BY_MEMBER',
-    ]);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
-import type { Authenticator } from '../../../engine/http/authenticator.js';
-import { sendWithRetries } from '../../../engine/http/send-with-retries.js';
-import { FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
-import { rejection, startServer, testRuntime, type Reply, type TestServer } from '../support.js';
+import type { Authenticator } from '../../../../engine/http/authenticator.js';
+import { sendWithRetries } from '../../../../engine/http/send-with-retries.js';
+import { FakeClock, TEST_NOW, rejection, startServer, testRuntime, type Reply, type TestServer } from '../../../helpers/index.js';
 import { errorHandler, type HandlerSpec } from './handler-factory.js';
 
 let server: TestServer | undefined;

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGotTransport } from '../../../engine/http/got-transport.js';
-import { NetworkError, type HttpRequest } from '../../../engine/core/http-transport.js';
-import { startServer, type TestServer } from '../support.js';
+import { createGotTransport } from '../../../../engine/http/got-transport.js';
+import { NetworkError, type HttpRequest } from '../../../../engine/core/http-transport.js';
+import { startServer, type TestServer } from '../../../helpers/index.js';
 
 const transport = createGotTransport('transport-tests/1.0');
 const servers: { close(): Promise<void> }[] = [];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import { loadManifestText, positionOf, type LoadedManifest } from '../../../engine/manifest/load.js';
-import { resolveReferences } from '../../../engine/manifest/resolve.js';
-import { columnOf, lineOf, thrown } from '../support.js';
+import { loadManifestText, positionOf, type LoadedManifest } from '../../../../engine/manifest/load.js';
+import { resolveReferences } from '../../../../engine/manifest/resolve.js';
+import { columnOf, lineOf, thrown } from '../../../helpers/index.js';
 
 const TEXT = [
   'definitions:', //                                   1

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConnectorError } from '../../../engine/core/errors.js';
-import { parseConfiguredCatalog } from '../../../engine/protocol/configured-catalog.js';
+import { ConnectorError } from '../../../../engine/core/errors.js';
+import { parseConfiguredCatalog } from '../../../../engine/protocol/configured-catalog.js';
 
 const entry = (name: unknown, sync_mode?: unknown) => ({
   stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConnectorError } from '../../../engine/core/errors.js';
-import { parseInputState } from '../../../engine/protocol/input-state.js';
+import { ConnectorError } from '../../../../engine/core/errors.js';
+import { parseInputState } from '../../../../engine/protocol/input-state.js';
 
 const message = (name: string, stream_state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } });
 const SHAPE =

@@ -1,9 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { ProtocolOutput } from '../../../engine/protocol/output.js';
-import type { AirbyteMessage } from '../../../engine/protocol/messages.js';
-import { Redactor } from '../../../engine/protocol/redactor.js';
+import { ProtocolOutput } from '../../../../engine/protocol/output.js';
+import type { AirbyteMessage } from '../../../../engine/protocol/messages.js';
+import { Redactor } from '../../../../engine/protocol/redactor.js';
 
 /** An in-memory stdout that records each write call. */
 class RecordingStream extends EventEmitter {

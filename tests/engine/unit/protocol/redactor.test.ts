@@ -1,7 +1,5 @@
-import { describe, it, expect, beforeAll } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { Redactor } from '../../../engine/protocol/redactor.js';
-import { compile, REAL_MANIFEST_PATH, testRuntime } from '../support.js';
+import { describe, it, expect } from '@jest/globals';
+import { Redactor } from '../../../../engine/protocol/redactor.js';
 
 describe('Redactor.add and redact', () => {
   it('masks every occurrence of a secret', () => {
@@ -55,21 +53,42 @@ describe('Redactor.add and redact', () => {
 });
 
 describe('Redactor.addFromSpec', () => {
-  let spec: Record<string, unknown>;
-  beforeAll(() => {
-    spec = compile(readFileSync(REAL_MANIFEST_PATH, 'utf8'), testRuntime().runtime).spec.connection_specification;
-  });
+  // A connection spec shaped like most: an id, a base URL, and credentials that are one of two auth methods.
+  const secret = { type: 'string', airbyte_secret: true };
+  const spec: Record<string, unknown> = {
+    type: 'object',
+    required: ['account_id', 'credentials'],
+    properties: {
+      account_id: { type: 'string' },
+      api_base_url: { type: 'string' },
+      credentials: {
+        type: 'object',
+        oneOf: [
+          {
+            type: 'object',
+            properties: {
+              auth_method: { const: 'oAuth2.0' },
+              client_id: secret,
+              client_secret: secret,
+              refresh_token: secret,
+            },
+          },
+          { type: 'object', properties: { auth_method: { const: 'access_token' }, access_token: secret } },
+        ],
+      },
+    },
+  };
 
   it('through oneOf: the access token alternative', () => {
     const redactor = new Redactor();
-    redactor.addFromSpec(spec, { org_id: '2414183', credentials: { auth_method: 'access_token', access_token: 'AQX-access-123' } });
-    expect(redactor.redact('org 2414183 token AQX-access-123 method access_token')).toBe('org 2414183 token **** method access_token');
+    redactor.addFromSpec(spec, { account_id: '24141', credentials: { auth_method: 'access_token', access_token: 'AQX-access-123' } });
+    expect(redactor.redact('account 24141 token AQX-access-123 method access_token')).toBe('account 24141 token **** method access_token');
   });
 
   it('through oneOf: every secret of the OAuth alternative', () => {
     const redactor = new Redactor();
     redactor.addFromSpec(spec, {
-      org_id: '1',
+      account_id: '1',
       credentials: { auth_method: 'oAuth2.0', client_id: 'client-id-1', client_secret: 'client/secret+2', refresh_token: 'refresh-3' },
     });
     expect(redactor.redact('client-id-1 client/secret+2 client%2Fsecret%2B2 refresh-3 oAuth2.0')).toBe('**** **** **** **** oAuth2.0');
@@ -90,8 +109,8 @@ describe('Redactor.addFromSpec', () => {
 
   it('fields the spec does not know, or does not mark secret, are left alone', () => {
     const redactor = new Redactor();
-    redactor.addFromSpec(spec, { org_id: '2414183', api_base_url: 'http://proxy.test', unknown_field: 'visible-value', credentials: { auth_method: 'access_token', access_token: 'tok-tok' } });
-    expect(redactor.redact('2414183 http://proxy.test visible-value')).toBe('2414183 http://proxy.test visible-value');
+    redactor.addFromSpec(spec, { account_id: '24141', api_base_url: 'http://proxy.test', unknown_field: 'visible-value', credentials: { auth_method: 'access_token', access_token: 'tok-tok' } });
+    expect(redactor.redact('24141 http://proxy.test visible-value')).toBe('24141 http://proxy.test visible-value');
   });
 
   it('a missing or odd config does not throw', () => {

@@ -1,11 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { componentRegistry } from '../../../engine/manifest/registry.js';
-import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../../../engine/format/types.js';
-import { DatetimeCursor, type DateSlice } from '../../../engine/streams/datetime-cursor.js';
-import { DAY_MS, FakeClock, TEST_NOW } from '../../helpers/fake-clock.js';
-import { compile, lineOf, oneStreamManifest, PROJECT_ROOT, REAL_MANIFEST_PATH, rejection, testRuntime } from '../support.js';
+import { componentRegistry } from '../../../../engine/manifest/registry.js';
+import { CompileContext } from '../../../../engine/manifest/compile-context.js';
+import type { DatetimeBasedCursorDefinition } from '../../../../engine/format/types.js';
+import { DatetimeCursor, type DateSlice } from '../../../../engine/streams/datetime-cursor.js';
+import { DAY_MS, FakeClock, TEST_NOW, compile, lineOf, oneStreamManifest, PROJECT_ROOT, rejection, testRuntime, toYaml } from '../../../helpers/index.js';
 
 const utc = (year: number, month: number, day: number, hour = 0) => Date.UTC(year, month - 1, day, hour);
 
@@ -13,7 +11,7 @@ const utc = (year: number, month: number, day: number, hour = 0) => Date.UTC(yea
 function cursorOf(overrides: Partial<DatetimeBasedCursorDefinition>, clock = new FakeClock(TEST_NOW)): DatetimeCursor {
   const definition: DatetimeBasedCursorDefinition = {
     type: 'DatetimeBasedCursor',
-    cursor_field: 'timeRangeEnd',
+    cursor_field: 'period_end',
     cursor_datetime_format: 'epoch_ms',
     start_datetime: utc(2026, 1, 1),
     end_datetime: utc(2026, 3, 1),
@@ -212,17 +210,20 @@ describe('invalid declarations are config errors', () => {
   });
 
   it('errors name the manifest location when compiled from a manifest', async () => {
-    const text = oneStreamManifest({
-      stream: [
-        'incremental_sync:',
-        '  type: DatetimeBasedCursor',
-        '  cursor_field: day',
-        '  start_datetime: "2026-01-01"',
-        '  end_datetime: "2026-02-01"',
-        '  step: P1D',
-        '  granularity: "{{ config.granularity }}"',
-      ].join('\n'),
-    });
+    const text = toYaml(
+      oneStreamManifest({
+        stream: {
+          incremental_sync: {
+            type: 'DatetimeBasedCursor',
+            cursor_field: 'day',
+            start_datetime: '2026-01-01',
+            end_datetime: '2026-02-01',
+            step: 'P1D',
+            granularity: '{{ config.granularity }}',
+          },
+        },
+      }),
+    );
     const cursor = compile(text).streams[0].cursor!;
     const error = await rejection(cursor.window({ config: { granularity: 'P1Y' } }));
     expect(error.message).toBe(
@@ -251,43 +252,5 @@ describe('cursor formats', () => {
     expect(ms.parseValue('2026-01-01')).toBeUndefined();
     expect(ms.parseValue(null)).toBeUndefined();
     expect(cursorOf({ cursor_datetime_format: 'iso8601' }).parseValue('not a date')).toBeUndefined();
-  });
-});
-
-describe('the real manifest\'s time-bound cursor, at 2026-11-29T10:00Z', () => {
-  const text = readFileSync(REAL_MANIFEST_PATH, 'utf8');
-  const cursor = () => compile(text, testRuntime({ clock: new FakeClock(TEST_NOW) }).runtime).streams.find((s) => s.name === 'follower_statistics_time_bound')!.cursor!;
-
-  it('DAY: 12 months back (plus a day) to two days ago, in 13 requests', async () => {
-    const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'DAY' } }), undefined);
-    expect(slices).toHaveLength(13);
-    expect(slices[0]).toEqual({ start: utc(2025, 11, 30), end: utc(2025, 12, 30) });
-    expect(slices[12]).toEqual({ start: utc(2026, 11, 25), end: utc(2026, 11, 27) });
-    expect(c.sliceContext(slices[0])).toEqual({ start_time: utc(2025, 11, 30), end_time: utc(2025, 12, 30) });
-  });
-
-  it('MONTH: whole months from the first full month in range to the current month, in one request', async () => {
-    const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'MONTH' } }), undefined);
-    expect(slices).toEqual([{ start: utc(2025, 12, 1), end: utc(2026, 11, 1) }]);
-  });
-
-  it('MONTH with a start_date mid-month starts at that month', async () => {
-    const c = cursor();
-    const slices = c.slices(await c.window({ config: { time_granularity_type: 'MONTH', start_date: '2026-03-15T00:00:00Z' } }), undefined);
-    expect(slices).toEqual([{ start: utc(2026, 3, 1), end: utc(2026, 11, 1) }]);
-  });
-
-  it('a start_date older than 12 months is clamped to 12 months back', async () => {
-    const c = cursor();
-    const window = await c.window({ config: { time_granularity_type: 'DAY', start_date: '2020-01-01T00:00:00Z' } });
-    expect(window.start).toBe(utc(2025, 11, 30));
-  });
-
-  it('a start_date within range is used as is', async () => {
-    const c = cursor();
-    const slices = c.slices(await c.window({ config: { start_date: '2026-11-01T00:00:00Z' } }), undefined);
-    expect(slices).toEqual([{ start: utc(2026, 11, 1), end: utc(2026, 11, 27) }]);
   });
 });

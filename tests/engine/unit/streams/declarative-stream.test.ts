@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { RECORDS_PER_PARTITION_PER_STATE } from '../../../engine/streams/state-checkpoints.js';
-import { compile, oneStreamManifest, readStream, startServer, testRuntime, type TestServer } from '../support.js';
+import { RECORDS_PER_PARTITION_PER_STATE } from '../../../../engine/streams/state-checkpoints.js';
+import { compile, oneStreamManifest, readStream, startServer, testRuntime, toYaml, type TestServer } from '../../../helpers/index.js';
 
 let server: TestServer;
-/** Records the server answers per window (ids after the first get a suffix), and an organization it refuses. */
+/** Records the server answers per window (ids after the first get a suffix), and a partition it refuses. */
 let recordsPerWindow = 1;
 let refusedOrg: string | undefined;
 beforeAll(async () => {
@@ -22,27 +22,32 @@ afterEach(() => {
 afterAll(() => server.close());
 
 const MANIFEST = oneStreamManifest({
-  stream: [
-    'incremental_sync:',
-    '  type: DatetimeBasedCursor',
-    '  cursor_field: day',
-    '  cursor_datetime_format: date',
-    '  start_datetime: "2026-01-01"',
-    '  end_datetime: "2026-01-05"',
-    '  step: P2D',
-    'transformations:',
-    '  - type: AddFields',
-    '    fields:',
-    '      - { path: [window, start], value: "{{ stream_slice.start_time }}" }',
-    '      - { path: [since], value: "{{ stream_state.day }}" }',
-    '  - type: RemoveFields',
-    '    field_pointers: [[noise]]',
-  ].join('\n'),
-  retriever: ['partition_router: { type: ListPartitionRouter, partition_field: org, values: ["a", "b", "a"] }'].join('\n'),
-}).replace(
-  '        path: /items\n',
-  '        path: "/orgs/{{ stream_partition.org }}"\n        request_parameters: { from: "{{ stream_slice.start_time }}", to: "{{ stream_slice.end_time }}" }\n',
-);
+  stream: {
+    incremental_sync: {
+      type: 'DatetimeBasedCursor',
+      cursor_field: 'day',
+      cursor_datetime_format: 'date',
+      start_datetime: '2026-01-01',
+      end_datetime: '2026-01-05',
+      step: 'P2D',
+    },
+    transformations: [
+      {
+        type: 'AddFields',
+        fields: [
+          { path: ['window', 'start'], value: '{{ stream_slice.start_time }}' },
+          { path: ['since'], value: '{{ stream_state.day }}' },
+        ],
+      },
+      { type: 'RemoveFields', field_pointers: [['noise']] },
+    ],
+  },
+  retriever: { partition_router: { type: 'ListPartitionRouter', partition_field: 'org', values: ['a', 'b', 'a'] } },
+  requester: {
+    path: '/orgs/{{ stream_partition.org }}',
+    request_parameters: { from: '{{ stream_slice.start_time }}', to: '{{ stream_slice.end_time }}' },
+  },
+});
 
 function setup() {
   const stream = compile(MANIFEST, testRuntime().runtime).streams[0];
@@ -96,8 +101,9 @@ describe('DeclarativeStream.read, incremental', () => {
 
   it('a transformation sees the record it transforms, one record after another, also when its expression is asynchronous', async () => {
     recordsPerWindow = 5;
-    const withLabel = MANIFEST.replace(/^( *)- \{ path: \[since\].*$/m, (line, indent: string) => `${line}\n${indent}- { path: [label], value: "{{ $uppercase(record.id) }}" }`);
-    expect(withLabel).not.toBe(MANIFEST);
+    const withLabel = structuredClone(MANIFEST);
+    withLabel.streams[0].transformations[0].fields.push({ path: ['label'], value: '{{ $uppercase(record.id) }}' });
+    expect(toYaml(withLabel)).not.toBe(toYaml(MANIFEST));
     const stream = compile(withLabel, testRuntime().runtime).streams[0];
     const result = await readStream(stream, config(), { incremental: true });
     expect(result.records).toHaveLength(20);

@@ -1,6 +1,19 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { ConnectorError } from '../../../engine/core/errors.js';
-import { compile, lineOf, oneStreamManifest, readStream, startServer, testRuntime, type ReadResult, type Reply, type SeenRequest, type TestServer } from '../support.js';
+import { ConnectorError } from '../../../../engine/core/errors.js';
+import {
+  compile,
+  lineOf,
+  oneStreamManifest,
+  readStream,
+  startServer,
+  testRuntime,
+  toYaml,
+  type Manifest,
+  type ReadResult,
+  type Reply,
+  type SeenRequest,
+  type TestServer,
+} from '../../../helpers/index.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -10,14 +23,14 @@ afterEach(async () => {
 
 const ids = (count: number, from = 0) => Array.from({ length: count }, (_, i) => ({ id: from + i }));
 
-/** Compiles a one-stream manifest with `paginator` (and extra requester lines) and reads it against `handler`. */
+/** Compiles a one-stream manifest with `paginator` (and extra requester fields) and reads it against `handler`. */
 async function readWith(
-  paginator: string,
+  paginator: Manifest,
   handler: (request: SeenRequest, index: number) => Reply,
-  options: { requester?: string; urlPath?: string } = {},
+  options: { requester?: Manifest; urlPath?: string } = {},
 ): Promise<{ result?: ReadResult; error?: ConnectorError; urls: string[]; requests: SeenRequest[]; text: string }> {
   server = await startServer(handler);
-  const text = oneStreamManifest({ paginator, requester: options.requester });
+  const text = toYaml(oneStreamManifest({ paginator, requester: options.requester }));
   const { runtime } = testRuntime();
   const stream = compile(text, runtime).streams[0];
   const result: ReadResult = { records: [], checkpoints: [], events: [] };
@@ -31,7 +44,7 @@ async function readWith(
   return { result, error, urls: server.requests.map((r) => r.url), requests: server.requests, text };
 }
 
-/** An offset-paged API over `total` items, LinkedIn style: `start`/`count`, a `next` link while more remain. */
+/** An offset-paged API over `total` items: `start`/`count`, a `next` link while more remain. */
 function offsetApi(total: number, defaultCount = 2) {
   return (request: SeenRequest): Reply => {
     const start = Number(request.query.get('start') ?? 0);
@@ -47,14 +60,14 @@ const recordIds = (result?: ReadResult) => result?.records.map((r) => r.id);
 describe('OffsetIncrement', () => {
   it('stop_condition: follows "next" links, without paging parameters on the first request', async () => {
     const run = await readWith(
-      [
-        'type: OffsetIncrement',
-        'page_size: 2',
-        'inject_on_first_request: false',
-        'page_token_option: { inject_into: request_parameter, field_name: start }',
-        'page_size_option: { inject_into: request_parameter, field_name: count }',
-        "stop_condition: \"{{ $not($exists(response.paging.links[rel = 'next'])) }}\"",
-      ].join('\n'),
+      {
+        type: 'OffsetIncrement',
+        page_size: 2,
+        inject_on_first_request: false,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+        page_size_option: { inject_into: 'request_parameter', field_name: 'count' },
+        stop_condition: "{{ $not($exists(response.paging.links[rel = 'next'])) }}",
+      },
       offsetApi(5),
     );
     expect(run.error).toBeUndefined();
@@ -65,20 +78,25 @@ describe('OffsetIncrement', () => {
 
   it('the stop condition wins over a full page', async () => {
     const run = await readWith(
-      ['type: OffsetIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: start }', 'stop_condition: "{{ true }}"'].join('\n'),
+      {
+        type: 'OffsetIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+        stop_condition: '{{ true }}',
+      },
       offsetApi(10),
     );
     expect(run.urls).toEqual(['/items?start=0']);
   });
 
   it('total: stops when the offset reaches it, with no extra empty request', async () => {
-    const paginator = [
-      'type: OffsetIncrement',
-      'page_size: 2',
-      'page_token_option: { inject_into: request_parameter, field_name: start }',
-      'page_size_option: { inject_into: request_parameter, field_name: count }',
-      'total: "{{ response.paging.total }}"',
-    ].join('\n');
+    const paginator = {
+      type: 'OffsetIncrement',
+      page_size: 2,
+      page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+      page_size_option: { inject_into: 'request_parameter', field_name: 'count' },
+      total: '{{ response.paging.total }}',
+    };
     const five = await readWith(paginator, offsetApi(5));
     expect(five.urls).toEqual(['/items?start=0&count=2', '/items?start=2&count=2', '/items?start=4&count=2']);
     expect(recordIds(five.result)).toEqual([0, 1, 2, 3, 4]);
@@ -90,7 +108,7 @@ describe('OffsetIncrement', () => {
 
   it('total: an empty page stops even when the total says there is more', async () => {
     const run = await readWith(
-      ['type: OffsetIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: start }', 'total: "{{ 100 }}"'].join('\n'),
+      { type: 'OffsetIncrement', page_size: 2, page_token_option: { inject_into: 'request_parameter', field_name: 'start' }, total: '{{ 100 }}' },
       (request) => ({ body: { elements: Number(request.query.get('start')) < 4 ? ids(2, Number(request.query.get('start'))) : [] } }),
     );
     expect(run.urls).toEqual(['/items?start=0', '/items?start=2', '/items?start=4']);
@@ -98,19 +116,19 @@ describe('OffsetIncrement', () => {
   });
 
   it('without total or stop_condition, a short page is the last', async () => {
-    const paginator = [
-      'type: OffsetIncrement',
-      'page_size: 2',
-      'page_token_option: { inject_into: request_parameter, field_name: start }',
-      'page_size_option: { inject_into: request_parameter, field_name: count }',
-    ].join('\n');
+    const paginator = {
+      type: 'OffsetIncrement',
+      page_size: 2,
+      page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+      page_size_option: { inject_into: 'request_parameter', field_name: 'count' },
+    };
     const run = await readWith(paginator, offsetApi(5));
     expect(run.urls).toEqual(['/items?start=0&count=2', '/items?start=2&count=2', '/items?start=4&count=2']);
     expect(recordIds(run.result)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('without total or stop_condition, an exact multiple ends on an empty page', async () => {
-    const paginator = ['type: OffsetIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: start }'].join('\n');
+    const paginator = { type: 'OffsetIncrement', page_size: 2, page_token_option: { inject_into: 'request_parameter', field_name: 'start' } };
     const run = await readWith(paginator, offsetApi(4));
     expect(run.urls).toEqual(['/items?start=0', '/items?start=2', '/items?start=4']);
     expect(recordIds(run.result)).toEqual([0, 1, 2, 3]);
@@ -118,7 +136,12 @@ describe('OffsetIncrement', () => {
 
   it('the offset advances by the records received, not by page_size', async () => {
     const run = await readWith(
-      ['type: OffsetIncrement', 'page_size: 10', 'page_token_option: { inject_into: request_parameter, field_name: start }', 'total: "{{ response.total }}"'].join('\n'),
+      {
+        type: 'OffsetIncrement',
+        page_size: 10,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+        total: '{{ response.total }}',
+      },
       (request) => {
         const start = Number(request.query.get('start'));
         return { body: { elements: ids(Math.min(3, 7 - start), start), total: 7 } };
@@ -130,12 +153,12 @@ describe('OffsetIncrement', () => {
 
   it('stop_condition sees last_page_size and next_page_token', async () => {
     const run = await readWith(
-      [
-        'type: OffsetIncrement',
-        'page_size: 2',
-        'page_token_option: { inject_into: request_parameter, field_name: start }',
-        'stop_condition: "{{ last_page_size = 0 or next_page_token >= 4 }}"',
-      ].join('\n'),
+      {
+        type: 'OffsetIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+        stop_condition: '{{ last_page_size = 0 or next_page_token >= 4 }}',
+      },
       offsetApi(100),
     );
     expect(run.urls).toEqual(['/items?start=0', '/items?start=2']);
@@ -151,12 +174,12 @@ describe('PageIncrement', () => {
 
   it('pages from 1 until a short page', async () => {
     const run = await readWith(
-      [
-        'type: PageIncrement',
-        'page_size: 2',
-        'page_token_option: { inject_into: request_parameter, field_name: page }',
-        'page_size_option: { inject_into: request_parameter, field_name: per_page }',
-      ].join('\n'),
+      {
+        type: 'PageIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'page' },
+        page_size_option: { inject_into: 'request_parameter', field_name: 'per_page' },
+      },
       pagedApi(5, 2),
     );
     expect(run.urls).toEqual(['/items?page=1&per_page=2', '/items?page=2&per_page=2', '/items?page=3&per_page=2']);
@@ -165,7 +188,7 @@ describe('PageIncrement', () => {
 
   it('start_from_page 0', async () => {
     const run = await readWith(
-      ['type: PageIncrement', 'page_size: 3', 'start_from_page: 0', 'page_token_option: { inject_into: request_parameter, field_name: page }'].join('\n'),
+      { type: 'PageIncrement', page_size: 3, start_from_page: 0, page_token_option: { inject_into: 'request_parameter', field_name: 'page' } },
       pagedApi(4, 3, 0),
     );
     expect(run.urls).toEqual(['/items?page=0', '/items?page=1']);
@@ -174,7 +197,7 @@ describe('PageIncrement', () => {
 
   it('an exact multiple ends on an empty page', async () => {
     const run = await readWith(
-      ['type: PageIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: page }'].join('\n'),
+      { type: 'PageIncrement', page_size: 2, page_token_option: { inject_into: 'request_parameter', field_name: 'page' } },
       pagedApi(4, 2),
     );
     expect(run.urls).toEqual(['/items?page=1', '/items?page=2', '/items?page=3']);
@@ -182,9 +205,12 @@ describe('PageIncrement', () => {
 
   it('stop_condition', async () => {
     const run = await readWith(
-      ['type: PageIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: page }', 'stop_condition: "{{ response.last }}"'].join(
-        '\n',
-      ),
+      {
+        type: 'PageIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'page' },
+        stop_condition: '{{ response.last }}',
+      },
       (request) => ({ body: { elements: ids(2, Number(request.query.get('page')) * 2), last: request.query.get('page') === '2' } }),
     );
     expect(run.urls).toEqual(['/items?page=1', '/items?page=2']);
@@ -192,11 +218,14 @@ describe('PageIncrement', () => {
 
   it('the page number can go into a JSON body', async () => {
     const run = await readWith(
-      ['type: PageIncrement', 'page_size: 2', 'page_token_option: { inject_into: body_json, field_name: page }', 'page_size_option: { inject_into: body_json, field_name: size }'].join(
-        '\n',
-      ),
+      {
+        type: 'PageIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'body_json', field_name: 'page' },
+        page_size_option: { inject_into: 'body_json', field_name: 'size' },
+      },
       (request) => ({ body: { elements: JSON.parse(request.body).page === 1 ? ids(2) : ids(1, 2) } }),
-      { requester: 'http_method: POST' },
+      { requester: { http_method: 'POST' } },
     );
     expect(run.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).toEqual([
       ['POST', '/items', { page: 1, size: 2 }],
@@ -216,7 +245,11 @@ describe('CursorPagination', () => {
 
   it('token in a request parameter', async () => {
     const run = await readWith(
-      ['type: CursorPagination', 'cursor_value: "{{ response.next }}"', 'page_token_option: { inject_into: request_parameter, field_name: cursor }'].join('\n'),
+      {
+        type: 'CursorPagination',
+        cursor_value: '{{ response.next }}',
+        page_token_option: { inject_into: 'request_parameter', field_name: 'cursor' },
+      },
       tokenApi((r) => r.query.get('cursor') ?? undefined),
     );
     expect(run.error).toBeUndefined();
@@ -226,7 +259,7 @@ describe('CursorPagination', () => {
 
   it('token in a header, read from a response header', async () => {
     const run = await readWith(
-      ['type: CursorPagination', 'cursor_value: "{{ headers.`x-next` }}"', 'page_token_option: { inject_into: header, field_name: X-Page-Token }'].join('\n'),
+      { type: 'CursorPagination', cursor_value: '{{ headers.`x-next` }}', page_token_option: { inject_into: 'header', field_name: 'X-Page-Token' } },
       tokenApi((r) => r.headers['x-page-token'] as string | undefined),
     );
     expect(run.urls).toEqual(['/items', '/items', '/items']);
@@ -236,13 +269,13 @@ describe('CursorPagination', () => {
 
   it('page size with the token, and on the first request', async () => {
     const run = await readWith(
-      [
-        'type: CursorPagination',
-        'cursor_value: "{{ response.next }}"',
-        'page_size: 2',
-        'page_size_option: { inject_into: request_parameter, field_name: limit }',
-        'page_token_option: { inject_into: request_parameter, field_name: cursor }',
-      ].join('\n'),
+      {
+        type: 'CursorPagination',
+        cursor_value: '{{ response.next }}',
+        page_size: 2,
+        page_size_option: { inject_into: 'request_parameter', field_name: 'limit' },
+        page_token_option: { inject_into: 'request_parameter', field_name: 'cursor' },
+      },
       tokenApi((r) => r.query.get('cursor') ?? undefined),
     );
     expect(run.urls).toEqual(['/items?limit=2', '/items?cursor=t1&limit=2', '/items?cursor=t2&limit=2']);
@@ -250,7 +283,7 @@ describe('CursorPagination', () => {
 
   it('the next link as the URL: absolute, relative to url_base, and host-relative', async () => {
     const run = await readWith(
-      ['type: CursorPagination', 'cursor_value: "{{ response.next_url }}"', 'page_token_option: { inject_into: url }'].join('\n'),
+      { type: 'CursorPagination', cursor_value: '{{ response.next_url }}', page_token_option: { inject_into: 'url' } },
       (request) => {
         const page = Number(request.query.get('page') ?? 1);
         const next = [undefined, `http://${request.headers.host}/api/items?page=2`, 'items?page=3', '/api/items?page=4', null][page];
@@ -265,12 +298,12 @@ describe('CursorPagination', () => {
 
   it('a stop_condition ends it even with a token', async () => {
     const run = await readWith(
-      [
-        'type: CursorPagination',
-        'cursor_value: "{{ response.next }}"',
-        'stop_condition: "{{ response.next = \'t2\' }}"',
-        'page_token_option: { inject_into: request_parameter, field_name: cursor }',
-      ].join('\n'),
+      {
+        type: 'CursorPagination',
+        cursor_value: '{{ response.next }}',
+        stop_condition: "{{ response.next = 't2' }}",
+        page_token_option: { inject_into: 'request_parameter', field_name: 'cursor' },
+      },
       tokenApi((r) => r.query.get('cursor') ?? undefined),
     );
     expect(run.urls).toEqual(['/items', '/items?cursor=t1']);
@@ -280,7 +313,11 @@ describe('CursorPagination', () => {
 describe('loop protection', () => {
   it('the same token twice is an error saying pagination is going in circles', async () => {
     const run = await readWith(
-      ['type: CursorPagination', 'cursor_value: "{{ response.next }}"', 'page_token_option: { inject_into: request_parameter, field_name: cursor }'].join('\n'),
+      {
+        type: 'CursorPagination',
+        cursor_value: '{{ response.next }}',
+        page_token_option: { inject_into: 'request_parameter', field_name: 'cursor' },
+      },
       (_request, index) => ({ body: { elements: ids(1, index), next: 'same' } }),
     );
     expect(run.urls).toEqual(['/items', '/items?cursor=same']);
@@ -296,13 +333,13 @@ describe('loop protection', () => {
 
   it('an identical page twice is an error, and the repeated records are not emitted', async () => {
     const run = await readWith(
-      [
-        'type: OffsetIncrement',
-        'page_size: 2',
-        'inject_on_first_request: false',
-        'page_token_option: { inject_into: request_parameter, field_name: start }',
-        "stop_condition: \"{{ $not($exists(response.paging.links[rel = 'next'])) }}\"",
-      ].join('\n'),
+      {
+        type: 'OffsetIncrement',
+        page_size: 2,
+        inject_on_first_request: false,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+        stop_condition: "{{ $not($exists(response.paging.links[rel = 'next'])) }}",
+      },
       () => ({ body: { elements: ids(2), paging: { links: [{ rel: 'next', href: '/items?start=2' }] } } }),
     );
     expect(run.urls).toEqual(['/items', '/items?start=2']);
@@ -314,7 +351,12 @@ describe('loop protection', () => {
 
   it('identical empty pages are not a loop', async () => {
     const run = await readWith(
-      ['type: PageIncrement', 'page_size: 2', 'page_token_option: { inject_into: request_parameter, field_name: page }', 'stop_condition: "{{ next_page_token > 3 }}"'].join('\n'),
+      {
+        type: 'PageIncrement',
+        page_size: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'page' },
+        stop_condition: '{{ next_page_token > 3 }}',
+      },
       () => ({ body: { elements: [] } }),
     );
     expect(run.error).toBeUndefined();
@@ -323,7 +365,12 @@ describe('loop protection', () => {
 
   it('max_pages stops after exactly that many pages, without error', async () => {
     const run = await readWith(
-      ['type: CursorPagination', 'cursor_value: "{{ response.next }}"', 'max_pages: 2', 'page_token_option: { inject_into: request_parameter, field_name: cursor }'].join('\n'),
+      {
+        type: 'CursorPagination',
+        cursor_value: '{{ response.next }}',
+        max_pages: 2,
+        page_token_option: { inject_into: 'request_parameter', field_name: 'cursor' },
+      },
       (_request, index) => ({ body: { elements: ids(2, index * 2), next: `t${index + 1}` } }),
     );
     expect(run.error).toBeUndefined();
@@ -333,7 +380,7 @@ describe('loop protection', () => {
 
   it('max_pages: 1 reads one page', async () => {
     const run = await readWith(
-      ['type: OffsetIncrement', 'page_size: 2', 'max_pages: 1', 'page_token_option: { inject_into: request_parameter, field_name: start }'].join('\n'),
+      { type: 'OffsetIncrement', page_size: 2, max_pages: 1, page_token_option: { inject_into: 'request_parameter', field_name: 'start' } },
       offsetApi(10),
     );
     expect(run.urls).toEqual(['/items?start=0']);

@@ -1,11 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
-import { componentRegistry } from '../../../engine/manifest/registry.js';
-import { ConnectorError } from '../../../engine/core/errors.js';
-import { CompileContext } from '../../../engine/manifest/compile-context.js';
-import type { DatetimeBasedCursorDefinition } from '../../../engine/format/types.js';
-import type { DatetimeCursor } from '../../../engine/streams/datetime-cursor.js';
-import { StreamState } from '../../../engine/streams/stream-state.js';
-import { PROJECT_ROOT, testRuntime } from '../support.js';
+import { componentRegistry } from '../../../../engine/manifest/registry.js';
+import { ConnectorError } from '../../../../engine/core/errors.js';
+import { CompileContext } from '../../../../engine/manifest/compile-context.js';
+import type { DatetimeBasedCursorDefinition } from '../../../../engine/format/types.js';
+import type { DatetimeCursor } from '../../../../engine/streams/datetime-cursor.js';
+import { StreamState } from '../../../../engine/streams/stream-state.js';
+import { PROJECT_ROOT, testRuntime } from '../../../helpers/index.js';
 
 function cursorOf(format: DatetimeBasedCursorDefinition['cursor_datetime_format'] = 'epoch_ms'): DatetimeCursor {
   const definition: DatetimeBasedCursorDefinition = {

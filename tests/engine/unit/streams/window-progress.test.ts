@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { WindowProgress } from '../../../engine/streams/window-progress.js';
+import { WindowProgress } from '../../../../engine/streams/window-progress.js';
 
 const records = (label: string) => [{ label }];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { Redactor } from '../../../engine/protocol/redactor.js';
-import { PlannedWindows } from '../../../engine/sync/planned-windows.js';
-import { SyncProgress } from '../../../engine/sync/progress.js';
+import { Redactor } from '../../../../engine/protocol/redactor.js';
+import { PlannedWindows } from '../../../../engine/sync/planned-windows.js';
+import { SyncProgress } from '../../../../engine/sync/progress.js';
 
 function progressOn(isTTY: boolean) {
   let text = '';

@@ -1,33 +1,134 @@
-// Shared assertions for the end-to-end and acceptance tests: protocol shape, stream statuses, state counts,
-// secrets, strict schemas and the records the simulator is expected to serve.
+// The helpers of every test, in one module: tests import only this one (tests/helpers/index.js). It holds the fake
+// clock, the test runtime, the loopback server and the manifest builders (from ./runtime.js), and the CLI run in
+// this process or as a child process, with helpers over the protocol messages it prints. Servers that simulate an
+// API (tests/engine/generic-api.ts, tests/connector/simulator/) are modules of their own, not helpers.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from '@jest/globals';
-import { CLI_PATH, PROJECT_ROOT, parseLines, type Message, type RunResult } from '../helpers/connector-run.js';
-import {
-  addUtcMonths,
-  DAY_MS,
-  expectedDailyFollowerGains,
-  expectedDailyShareStatistics,
-  organizationUrn,
-  utcDayStart,
-} from '../simulator/linkedin-simulator.js';
+import { runCli, type CliIo } from '../../bin/run-cli.js';
+import { PROJECT_ROOT } from './runtime.js';
 
-export const PROTOCOL_TYPES = ['SPEC', 'CONNECTION_STATUS', 'CATALOG', 'RECORD', 'STATE', 'LOG', 'TRACE', 'CONTROL'];
+export * from './runtime.js';
 
-/** Runs the built CLI as a child process from another working directory. */
-export function runChildIn(cwd: string, args: string[]): Promise<RunResult> {
+/** The built CLI. */
+export const CLI_PATH = join(PROJECT_ROOT, 'dist', 'bin', 'cli.js');
+
+// ---------------------------------------------------------------------------------------------------------------
+// The CLI
+
+/** A protocol message as parsed from a stdout line. */
+export type Message = Record<string, any>;
+
+export interface RunResult {
+  code: number;
+  messages: Message[];
+  stdout: string;
+  stderr: string;
+}
+
+/** Writes files for a run into a fresh temporary folder (objects as JSON) and returns their paths, and `dir`. */
+export function writeFiles(files: Record<string, unknown>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'connector-test-'));
+  const paths: Record<string, string> = { dir };
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    paths[name] = path;
+  }
+  return paths;
+}
+
+/** Runs the CLI in this process, with injected clock or transport. */
+export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      stdout += chunk.toString();
+      callback();
+    },
+  });
+  const code = await runCli(args, {
+    stdout: sink,
+    stderr: { write: (text: string) => (stderr += text) },
+    ...io,
+  });
+  return { code, stdout, stderr, messages: parseLines(stdout) };
+}
+
+/** Runs the built CLI as a child process, exactly as a user or the platform would (from `cwd` if given). */
+export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; killAfterLines?: number; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.killAfterLines !== undefined && stdout.split('\n').length > options.killAfterLines) child.kill('SIGTERM');
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, messages: parseLines(stdout) }));
   });
 }
+
+export function parseLines(stdout: string): Message[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Message;
+      } catch {
+        throw new Error(`stdout line is not a JSON message: ${line.slice(0, 200)}`);
+      }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Protocol messages
+
+export const records = (messages: Message[], stream?: string) =>
+  messages.filter((m) => m.type === 'RECORD' && (!stream || m.record.stream === stream)).map((m) => m.record.data as Record<string, any>);
+export const states = (messages: Message[], stream?: string) =>
+  messages.filter((m) => m.type === 'STATE' && (!stream || m.state.stream.stream_descriptor.name === stream));
+export const traces = (messages: Message[], type: 'ERROR' | 'STREAM_STATUS' | 'ESTIMATE') =>
+  messages.filter((m) => m.type === 'TRACE' && m.trace.type === type).map((m) => m.trace);
+export const logs = (messages: Message[]) => messages.filter((m) => m.type === 'LOG').map((m) => m.log as { level: string; message: string });
+
+/** The stream statuses of `stream`, in order. */
+export function statusesOf(messages: Message[], stream: string): string[] {
+  return messages
+    .filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream)
+    .map((m) => m.trace.stream_status.status as string);
+}
+
+/** The last state message of each stream, as the platform would save it for the next run. */
+export function finalState(messages: Message[]): Message[] {
+  const byStream = new Map<string, Message>();
+  for (const message of states(messages)) byStream.set(message.state.stream.stream_descriptor.name, message.state);
+  return [...byStream.values()];
+}
+
+/** A configured catalog reading `streams`, each in `mode` (or the mode `mode` gives for its name). */
+export function catalog(streams: string[], mode: 'full_refresh' | 'incremental' | ((name: string) => 'full_refresh' | 'incremental') = 'full_refresh') {
+  return {
+    streams: streams.map((name) => ({
+      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+      sync_mode: typeof mode === 'function' ? mode(name) : mode,
+      destination_sync_mode: 'append',
+    })),
+  };
+}
+
+export const PROTOCOL_TYPES = ['SPEC', 'CONNECTION_STATUS', 'CATALOG', 'RECORD', 'STATE', 'LOG', 'TRACE', 'CONTROL'];
 
 /** stdout is nothing but protocol messages (one JSON object a line), stderr is empty. */
 export function expectProtocolOnly(result: RunResult): void {
@@ -55,12 +156,6 @@ export function expectNoSecrets(result: RunResult, secrets: string[]): void {
     expect(result.stderr.includes(secret)).toBe(false);
     expect(result.stdout.includes(encodeURIComponent(secret))).toBe(false);
   }
-}
-
-export function statusesOf(messages: Message[], stream: string): string[] {
-  return messages
-    .filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream)
-    .map((m) => m.trace.stream_status.status as string);
 }
 
 /**
@@ -103,6 +198,15 @@ export function expectCompleteStream(messages: Message[], stream: string, withRe
   expectStateCounts(messages, stream);
 }
 
+/** The records a destination keeps from a failed read: those of `stream` before its last state. */
+export function keptRecords(messages: Message[], stream: string): Record<string, any>[] {
+  const lastState = messages.map((m, i) => ({ m, i })).filter(({ m }) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream).at(-1)!.i;
+  return records(messages.slice(0, lastState), stream);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON values and schemas
+
 /** A copy of a JSON schema in which every object schema without `additionalProperties` forbids undeclared fields. */
 export function strictSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictSchema);
@@ -139,31 +243,6 @@ export function schemaKeywords(schema: unknown, path = '#'): { key: string; path
   return out;
 }
 
-export function readSchemaFile(stream: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', `${stream}.json`), 'utf8')) as Record<string, unknown>;
-}
-
-/** The window the time-bound streams read at `nowMs` on a first sync: 12 months back + 1 day, to 2 days ago. */
-export function timeBoundWindow(nowMs: number): { start: number; end: number } {
-  const today = utcDayStart(nowMs);
-  return { start: addUtcMonths(today, -12) + DAY_MS, end: today - 2 * DAY_MS };
-}
-
-/** The records a first daily sync of a time-bound stream should produce, computed from the fixtures. */
-export function expectedTimeBound(stream: string, orgIds: number[], nowMs: number, window = timeBoundWindow(nowMs)): Record<string, unknown>[] {
-  const generate = stream === 'follower_statistics_time_bound' ? expectedDailyFollowerGains : expectedDailyShareStatistics;
-  return orgIds.flatMap((orgId) =>
-    generate(orgId, window.start, window.end, nowMs).map((element) => ({
-      ...element,
-      timeRangeStart: element.timeRange.start,
-      timeRangeEnd: element.timeRange.end,
-    })),
-  );
-}
-
-/** Primary key of a time-bound record. */
-export const dayKey = (data: Record<string, any>) => `${data.organizationalEntity}|${data.timeRangeStart}`;
-
 /** JSON text with object keys sorted, so equal values give equal text whatever their key order. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -180,5 +259,3 @@ export function sortedCanonical<T>(items: T[]): T[] {
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
-
-export { organizationUrn };

@@ -1,8 +1,12 @@
-// Shared fixtures of the unit tests: a runtime with a fake clock, a loopback HTTP server each test controls,
-// and small helpers to compile manifests. Not a test file itself.
+// The in-process half of the helpers (tests import them from ./index.js): a fake clock, a runtime with it, a
+// loopback HTTP server each test controls, manifests built as objects and compiled. Not a test file itself.
 import http from 'node:http';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument, stringify, type Document } from 'yaml';
 import type { Clock } from '../../engine/core/clock.js';
 import { ConnectorError } from '../../engine/core/errors.js';
 import { createGotTransport } from '../../engine/http/got-transport.js';
@@ -11,11 +15,40 @@ import { compileManifest, type Connector } from '../../engine/manifest/compile.j
 import type { LogLevel, Runtime } from '../../engine/core/runtime.js';
 import { createLimiter } from '../../engine/core/concurrency.js';
 import type { DeclarativeStream } from '../../engine/streams/declarative-stream.js';
-import { FakeClock, TEST_NOW } from '../helpers/fake-clock.js';
 
-/** dist/tests/unit/support.js -> the project root (where manifest.yaml and schemas/ live). */
+/** dist/tests/helpers/runtime.js -> the project root. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const REAL_MANIFEST_PATH = fileURLToPath(new URL('../../../manifest.yaml', import.meta.url));
+/** Where the engine tests' manifests find their schema files (tests/engine/schemas/). */
+export const ENGINE_TESTS_DIR = join(PROJECT_ROOT, 'tests', 'engine');
+
+/** A clock tests move by hand. `sleep` returns at once and moves time forward by the wait, recording it. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = [];
+
+  constructor(private current: number) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    this.sleeps.push(ms);
+    this.current += ms;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  set(ms: number): void {
+    this.current = ms;
+  }
+}
+
+export const DAY_MS = 86_400_000;
+/** A fixed "now" for tests: 2026-11-29T10:00:00Z. */
+export const TEST_NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
 
 export interface TestRuntime {
   runtime: Runtime;
@@ -120,22 +153,37 @@ export async function startServer(handler: (request: SeenRequest, index: number)
         });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, close };
+}
+
+/** Listens on 127.0.0.1 on a free port; gives the base URL, and a close() that also drops open connections. */
+export async function listenOnLoopback(server: http.Server): Promise<{ url: string; close: () => Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }
 
-/** Compiles manifest text as the CLI would, with schemas resolved from the project root. */
-export function compile(text: string, runtime: Runtime = testRuntime().runtime): Connector {
-  return compileManifest(text, 'manifest.yaml', PROJECT_ROOT, runtime);
+/**
+ * Compiles a manifest (text, or an object written as YAML first) as the CLI would, with schema files found under
+ * `baseDir` (default tests/engine, which holds schemas/items.json).
+ */
+export function compile(manifest: string | Manifest, runtime: Runtime = testRuntime().runtime, baseDir = ENGINE_TESTS_DIR): Connector {
+  return compileManifest(typeof manifest === 'string' ? manifest : toYaml(manifest), 'manifest.yaml', baseDir, runtime);
 }
 
 /** Runs `fn` and returns what it threw (fails the test when it does not throw). */
@@ -212,47 +260,68 @@ export async function readStream(
   return result;
 }
 
-/** Indents every line of a YAML block by `spaces`. */
-export function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text
-    .split('\n')
-    .map((line) => (line.trim() ? pad + line : line))
-    .join('\n');
+/** A manifest (or any part of one) as the JavaScript value its YAML parses to. */
+export type Manifest = Record<string, any>;
+
+/** YAML text of a manifest object, as the engine will read it (long strings not folded). */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}
+
+/**
+ * A YAML text changed through its document tree, keeping comments and layout, so lines stay where they were:
+ * `edit` gets the parsed document, e.g. `doc.setIn(['streams', 0, 'name'], 'other')`.
+ */
+export function editYaml(text: string, edit: (doc: Document) => void): string {
+  const doc = parseDocument(text);
+  edit(doc);
+  return doc.toString({ lineWidth: 0 });
 }
 
 /**
  * A small valid manifest with one stream `items` reading `{{ config.base }}/items` (records under `elements`).
- * `paginator` and `extraRequester`/`extraStream` are YAML blocks written at the right depth.
+ * `stream`, `retriever` and `requester` add (or override) fields of those mappings; `paginator` is the paginator.
  */
-export function oneStreamManifest(options: { paginator?: string; requester?: string; stream?: string; retriever?: string } = {}): string {
-  return [
-    'version: "1.0"',
-    'streams:',
-    '  - type: DeclarativeStream',
-    '    name: items',
-    '    primary_key: [id]',
-    '    schema_file: schemas/posts.json',
-    ...(options.stream ? [indent(options.stream, 4)] : []),
-    '    retriever:',
-    '      type: SimpleRetriever',
-    ...(options.retriever ? [indent(options.retriever, 6)] : []),
-    '      requester:',
-    '        type: HttpRequester',
-    '        url_base: "{{ config.base }}"',
-    '        path: /items',
-    '        authenticator: { type: NoAuth }',
-    '        error_handler: { type: ErrorHandler, max_attempts: 1 }',
-    ...(options.requester ? [indent(options.requester, 8)] : []),
-    '      record_selector: { type: RecordSelector, field_path: [elements] }',
-    ...(options.paginator ? ['      paginator:', indent(options.paginator, 8)] : []),
-    'check:',
-    '  type: CheckStream',
-    '  stream_names: [items]',
-    'spec:',
-    '  type: Spec',
-    '  connection_specification:',
-    '    type: object',
-    '',
-  ].join('\n');
+export function oneStreamManifest(options: { paginator?: Manifest; requester?: Manifest; stream?: Manifest; retriever?: Manifest } = {}): Manifest {
+  return {
+    version: '1.0',
+    streams: [
+      {
+        type: 'DeclarativeStream',
+        name: 'items',
+        primary_key: ['id'],
+        schema_file: 'schemas/items.json',
+        ...options.stream,
+        retriever: {
+          type: 'SimpleRetriever',
+          ...options.retriever,
+          requester: {
+            type: 'HttpRequester',
+            url_base: '{{ config.base }}',
+            path: '/items',
+            authenticator: { type: 'NoAuth' },
+            error_handler: { type: 'ErrorHandler', max_attempts: 1 },
+            ...options.requester,
+          },
+          record_selector: { type: 'RecordSelector', field_path: ['elements'] },
+          ...(options.paginator ? { paginator: options.paginator } : {}),
+        },
+      },
+    ],
+    check: { type: 'CheckStream', stream_names: ['items'] },
+    spec: { type: 'Spec', connection_specification: { type: 'object' } },
+  };
+}
+
+/**
+ * Writes a manifest (an object as YAML) into a fresh temporary folder, each schema of `schemas` next to it as
+ * schemas/<stream>.json; returns the manifest's path.
+ */
+export function writeManifest(manifest: string | Manifest, schemas: Record<string, unknown> = {}, name = 'manifest.yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-test-'));
+  mkdirSync(join(dir, 'schemas'));
+  for (const [stream, schema] of Object.entries(schemas)) writeFileSync(join(dir, 'schemas', `${stream}.json`), JSON.stringify(schema));
+  const path = join(dir, name);
+  writeFileSync(path, typeof manifest === 'string' ? manifest : toYaml(manifest));
+  return path;
 }
