@@ -162,11 +162,11 @@ describe('Template: runtime errors name the expression; their type follows what 
 describe('Template: variables', () => {
   const context: ExpressionContext = {
     config: { org: '123' },
-    stream_partition: { organization_id: '456' },
+    stream_partition: { account_id: '456' },
     stream_slice: { start_time: 1000, end_time: 2000 },
-    stream_state: { timeRangeEnd: 1500 },
+    stream_state: { period_end: 1500 },
     next_page_token: 'tok-1',
-    record: { id: 7, timeRange: { start: 10 } },
+    record: { id: 7, period: { start: 10 } },
     response: { paging: { total: 99 } },
     headers: { 'x-next-cursor': 'c-2' },
     status_code: 429,
@@ -175,13 +175,13 @@ describe('Template: variables', () => {
 
   it.each([
     ['{{ config.org }}', '123'],
-    ['{{ stream_partition.organization_id }}', '456'],
+    ['{{ stream_partition.account_id }}', '456'],
     ['{{ stream_slice.start_time }}', 1000],
     ['{{ stream_slice.end_time - stream_slice.start_time }}', 1000],
-    ['{{ stream_state.timeRangeEnd }}', 1500],
+    ['{{ stream_state.period_end }}', 1500],
     ['{{ next_page_token }}', 'tok-1'],
     ['{{ record.id }}', 7],
-    ['{{ record.timeRange.start }}', 10],
+    ['{{ record.period.start }}', 10],
     ['{{ response.paging.total }}', 99],
     ['{{ headers.`x-next-cursor` }}', 'c-2'],
     ['{{ status_code }}', 429],
@@ -190,7 +190,7 @@ describe('Template: variables', () => {
   });
 
   it('a variable absent from the context is undefined, not an error', async () => {
-    expect(await compile('{{ stream_partition.organization_id }}').evaluate({ config: {} })).toBeUndefined();
+    expect(await compile('{{ stream_partition.account_id }}').evaluate({ config: {} })).toBeUndefined();
   });
 
   it('date helpers see the injected clock', async () => {

@@ -9,7 +9,7 @@ const response = (status: number, body: unknown = '', headers: Record<string, st
 });
 const reset: AttemptOutcome = { error: new NetworkError('connection reset by the server (ECONNRESET)', 'ECONNRESET') };
 const handler = (spec: HandlerSpec = {}, clock = new FakeClock(TEST_NOW)) => errorHandler(spec, testRuntime({ clock }).runtime);
-const context = { config: { org: '42' }, stream_partition: { organization_id: '7' } };
+const context = { config: { org: '42' }, stream_partition: { account_id: '7' } };
 
 describe('default actions, when no filter matches', () => {
   it.each([
@@ -40,7 +40,7 @@ describe('response filters', () => {
   it('the first matching filter wins, with its message and failure type', async () => {
     const h = handler({
       response_filters: [
-        { http_codes: [403], action: 'FAIL', failure_type: 'config_error', error_message: 'No access to {{ stream_partition.organization_id }}: {{ response.message }}' },
+        { http_codes: [403], action: 'FAIL', failure_type: 'config_error', error_message: 'No access to {{ stream_partition.account_id }}: {{ response.message }}' },
         { http_codes: [403], action: 'IGNORE' },
       ],
     });
@@ -53,10 +53,10 @@ describe('response filters', () => {
   });
 
   it('http_codes and error_message_contains must both match', async () => {
-    const h = handler({ response_filters: [{ http_codes: [400], error_message_contains: 'Invalid timeIntervals', action: 'FAIL', failure_type: 'config_error' }] });
-    expect((await h.judge(response(400, { message: 'Invalid timeIntervals parameter' }), context)).failureType).toBe('config_error');
+    const h = handler({ response_filters: [{ http_codes: [400], error_message_contains: 'Invalid date range', action: 'FAIL', failure_type: 'config_error' }] });
+    expect((await h.judge(response(400, { message: 'Invalid date range parameter' }), context)).failureType).toBe('config_error');
     expect(await h.judge(response(400, { message: 'Something else' }), context)).toEqual({ action: 'FAIL', reason: '400 Bad Request' });
-    expect(await h.judge(response(500, { message: 'Invalid timeIntervals parameter' }), context)).toEqual({ action: 'RETRY', reason: '500 Internal Server Error' });
+    expect(await h.judge(response(500, { message: 'Invalid date range parameter' }), context)).toEqual({ action: 'RETRY', reason: '500 Internal Server Error' });
   });
 
   it('a filter with http_codes never matches a network failure', async () => {

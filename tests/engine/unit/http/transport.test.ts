@@ -22,12 +22,12 @@ const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({ m
 
 describe('got transport', () => {
   it('sends the method, headers, body and user agent, and answers status, lower-case headers and the whole body', async () => {
-    const api = await server(() => ({ status: 201, headers: { 'X-Restli-Id': 'urn:li:share:1' }, body: { ok: true } }));
-    const response = await transport.send(get(`${api.url}/things?q=1`, { method: 'POST', headers: { 'LinkedIn-Version': '202610' }, body: '{"a":1}' }));
-    expect(response).toEqual({ status: 201, headers: expect.objectContaining({ 'x-restli-id': 'urn:li:share:1' }), body: '{"ok":true}' });
+    const api = await server(() => ({ status: 201, headers: { 'X-Resource-Id': 'item:1' }, body: { ok: true } }));
+    const response = await transport.send(get(`${api.url}/things?q=1`, { method: 'POST', headers: { 'Api-Version': '202610' }, body: '{"a":1}' }));
+    expect(response).toEqual({ status: 201, headers: expect.objectContaining({ 'x-resource-id': 'item:1' }), body: '{"ok":true}' });
     const [seen] = api.requests;
     expect(seen).toMatchObject({ method: 'POST', url: '/things?q=1', body: '{"a":1}' });
-    expect(seen.headers).toMatchObject({ 'linkedin-version': '202610', 'user-agent': 'transport-tests/1.0' });
+    expect(seen.headers).toMatchObject({ 'api-version': '202610', 'user-agent': 'transport-tests/1.0' });
   });
 
   it('answers an error status as a response, not an error', async () => {

@@ -22,10 +22,10 @@ describe('parseInputState', () => {
   });
 
   it('a list of STREAM messages, by stream name', () => {
-    const states = parseInputState([message('a', { states: [] }), message('b', { timeRangeEnd: 5 })]);
+    const states = parseInputState([message('a', { states: [] }), message('b', { period_end: 5 })]);
     expect([...states.entries()]).toEqual([
       ['a', { states: [] }],
-      ['b', { timeRangeEnd: 5 }],
+      ['b', { period_end: 5 }],
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('parseInputState', () => {
   });
 
   it('a LEGACY state (a bare object) is refused rather than read as no state', () => {
-    const error = refusal({ timeRangeEnd: 123 });
+    const error = refusal({ period_end: 123 });
     expect(error.message).toBe(
       `The state is not in a shape this connector understands: the state file (its type is undefined; only per-stream states ("type": "STREAM") are supported). ${SHAPE}`,
     );
