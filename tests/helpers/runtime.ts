@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isScalar, parseDocument, stringify, type Document } from 'yaml';
 import type { Clock } from '../../engine/core/clock.js';
 import { ConnectorError } from '../../engine/core/errors.js';
 import { createGotTransport } from '../../engine/http/got-transport.js';
@@ -276,6 +276,22 @@ export function editYaml(text: string, edit: (doc: Document) => void): string {
   const doc = parseDocument(text);
   edit(doc);
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Sets the value at `path` of a YAML document, which must hold `from` now (so a changed file is noticed). */
+export function setYamlValue(doc: Document, path: (string | number)[], from: unknown, to: unknown): void {
+  const now = doc.getIn(path);
+  if (JSON.stringify(now) !== JSON.stringify(from)) throw new Error(`${path.join('.')} is ${JSON.stringify(now)}, not ${JSON.stringify(from)}`);
+  doc.setIn(path, to);
+}
+
+/** Renames the key `from` of the mapping at `path` of a YAML document to `to`, where it is. */
+export function renameYamlKey(doc: Document, path: (string | number)[], from: string, to: string): void {
+  const mapping = doc.getIn(path, true);
+  if (!isMap(mapping)) throw new Error(`no mapping at ${path.join('.')}`);
+  const pair = mapping.items.find((item) => isScalar(item.key) && item.key.value === from);
+  if (!pair || !isScalar(pair.key)) throw new Error(`no key "${from}" at ${path.join('.')}`);
+  pair.key.value = to;
 }
 
 /**

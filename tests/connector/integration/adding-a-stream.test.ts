@@ -1,8 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, records, runInProcess, traces, writeFiles, FakeClock, TEST_NOW } from '../../helpers/index.js';
-import { accessTokenConfig } from '../linkedin.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  FakeClock,
+  PROJECT_ROOT,
+  TEST_NOW,
+  editYaml,
+  records,
+  renameYamlKey,
+  runInProcess,
+  toYaml,
+  traces,
+  writeFiles,
+  type Manifest,
+} from '../../helpers/index.js';
+import { accessTokenConfig, manifestText, streamNamed } from '../linkedin.js';
 import { expectedPosts, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
@@ -10,6 +23,8 @@ const guide = readFileSync(join(PROJECT_ROOT, 'docs', 'adding-a-stream.md'), 'ut
 const blocks = (language: string) => [...guide.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 const postsYaml = blocks('yaml').find((block) => block.includes('# posts stream'))!;
 const postsCatalog = JSON.parse(blocks('json')[0]);
+/** Where the guide's stream lands in the streams list: after the connector's own. */
+const postsIndex = () => (parseYaml(manifestText()) as Manifest).streams.length;
 
 describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () => {
   const clock = new FakeClock(TEST_NOW);
@@ -25,8 +40,8 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
     dir = files.dir;
     config = files['config.json'];
     cpSync(join(PROJECT_ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
-    // Step 3: the YAML of the guide appended to the streams list.
-    const original = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8');
+    // Step 3: the YAML of the guide appended to the streams list, as text: that the guide's text works is the point.
+    const original = manifestText();
     const streamsEnd = original.indexOf('\ncheck:');
     manifest = join(dir, 'my-linkedin.yaml');
     writeFileSync(manifest, `${original.slice(0, streamsEnd)}\n${postsYaml}${original.slice(streamsEnd)}`);
@@ -71,7 +86,8 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
   it('a typo in a paginator field is rejected at load with line and column', async () => {
     const broken = join(dir, 'typo.yaml');
     const text = readFileSync(manifest, 'utf8');
-    writeFileSync(broken, text.replace('        page_size: 10\n        page_token_option', '        page_sise: 10\n        page_token_option'));
+    // Renamed in the document, so every line stays where it is in the manifest of step 3.
+    writeFileSync(broken, editYaml(text, (doc) => renameYamlKey(doc, ['streams', postsIndex(), 'retriever', 'paginator'], 'page_size', 'page_sise')));
     const line = text.split('\n').findIndex((l) => l === '        page_size: 10') + 1;
     const run = await runInProcess(['validate', '--manifest', broken, '--config', config], { clock });
     expect(run.code).toBe(1);
@@ -83,19 +99,14 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
   it('a paginator that would loop stops with a clear error', async () => {
     const looping = join(dir, 'loop.yaml');
     // The API keeps announcing a next page, but the paginator reads a token that never changes.
-    writeFileSync(
-      looping,
-      readFileSync(manifest, 'utf8').replace(
-        `        type: OffsetIncrement
-        page_size: 10
-        page_token_option: { inject_into: request_parameter, field_name: start }
-        page_size_option: { inject_into: request_parameter, field_name: count }
-        total: "{{ response.paging.total }}"`,
-        `        type: CursorPagination
-        cursor_value: "{{ response.paging.start }}"
-        page_token_option: { inject_into: request_parameter, field_name: start }`,
-      ),
-    );
+    const withLoop = parseYaml(readFileSync(manifest, 'utf8')) as Manifest;
+    expect(streamNamed(withLoop, 'posts').retriever.paginator.type).toBe('OffsetIncrement');
+    streamNamed(withLoop, 'posts').retriever.paginator = {
+      type: 'CursorPagination',
+      cursor_value: '{{ response.paging.start }}',
+      page_token_option: { inject_into: 'request_parameter', field_name: 'start' },
+    };
+    writeFileSync(looping, toYaml(withLoop));
     const run = await runInProcess(['read', '--manifest', looping, '--config', config, '--catalog', join(dir, 'posts-catalog.json')], { clock });
     expect(run.code).toBe(1);
     const [error] = traces(run.messages, 'ERROR');
@@ -105,32 +116,36 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
 
   it('a child stream reads one partition per parent record, seeing the parent record', async () => {
     const parentChild = join(dir, 'parent-child.yaml');
-    const child = `
-  - type: DeclarativeStream
-    name: follower_count_by_page
-    primary_key: [organizationalEntity]
-    schema_file: schemas/total_follower_count.json
-    retriever:
-      type: SimpleRetriever
-      partition_router:
-        type: SubstreamPartitionRouter
-        parent_stream: { $ref: "#/streams/0" }
-        parent_key: id
-        partition_field: page_id
-      record_selector: { type: RecordSelector, field_path: [] }
-      requester:
-        $ref: "#/definitions/requester"
-        path: "/networkSizes/urn:li:organization:{{ stream_partition.page_id }}"
-        request_parameters: { edgeType: COMPANY_FOLLOWED_BY_MEMBER }
-    transformations:
-      - type: AddFields
-        fields:
-          - path: [organizationalEntity]
-            value: "urn:li:organization:{{ stream_partition.parent_record.id }} ({{ stream_partition.parent_record.vanityName }})"
-`;
-    const text = readFileSync(manifest, 'utf8');
-    const end = text.indexOf('\ncheck:');
-    writeFileSync(parentChild, `${text.slice(0, end)}\n${child}${text.slice(end)}`);
+    const child = {
+      type: 'DeclarativeStream',
+      name: 'follower_count_by_page',
+      primary_key: ['organizationalEntity'],
+      schema_file: 'schemas/total_follower_count.json',
+      retriever: {
+        type: 'SimpleRetriever',
+        partition_router: { type: 'SubstreamPartitionRouter', parent_stream: { $ref: '#/streams/0' }, parent_key: 'id', partition_field: 'page_id' },
+        record_selector: { type: 'RecordSelector', field_path: [] },
+        requester: {
+          $ref: '#/definitions/requester',
+          path: '/networkSizes/urn:li:organization:{{ stream_partition.page_id }}',
+          request_parameters: { edgeType: 'COMPANY_FOLLOWED_BY_MEMBER' },
+        },
+      },
+      transformations: [
+        {
+          type: 'AddFields',
+          fields: [
+            {
+              path: ['organizationalEntity'],
+              value: 'urn:li:organization:{{ stream_partition.parent_record.id }} ({{ stream_partition.parent_record.vanityName }})',
+            },
+          ],
+        },
+      ],
+    };
+    const withChild = parseYaml(readFileSync(manifest, 'utf8')) as Manifest;
+    withChild.streams.push(child);
+    writeFileSync(parentChild, toYaml(withChild));
     const catalog = writeFiles({ 'c.json': { streams: [{ stream: { name: 'follower_count_by_page' }, sync_mode: 'full_refresh' }] } })['c.json'];
     const run = await runInProcess(['read', '--manifest', parentChild, '--config', config, '--catalog', catalog], { clock });
     expect(run.code).toBe(0);

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../../engine/core/clock.js';
-import { PROJECT_ROOT, finalState, logs, records, runInProcess, traces, writeFiles, type Message, DAY_MS, FakeClock, TEST_NOW } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, catalogFor } from '../linkedin.js';
+import { DAY_MS, FakeClock, TEST_NOW, finalState, logs, records, runInProcess, statusesOf, traces, writeFiles, type Message } from '../../helpers/index.js';
+import { ALL_STREAMS, accessTokenConfig, catalogFor, connectorManifest, writeConnectorManifest } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
 const key = (stream: string, r: Record<string, any>) => `${stream}|${JSON.stringify(r)}`;
 const allRecords = (messages: Message[]) => messages.filter((m) => m.type === 'RECORD').map((m) => key(m.record.stream, m.record.data));
-const statusesOf = (messages: Message[], stream: string) =>
-  traces(messages, 'STREAM_STATUS')
-    .filter((t) => t.stream_status.stream_descriptor.name === stream)
-    .map((t) => t.stream_status.status);
 
 describe('error handling and rate-limit backoff', () => {
   const clock = new FakeClock(TEST_NOW);
@@ -76,10 +72,11 @@ describe('error handling and rate-limit backoff', () => {
   });
 
   it('retries a response slower than the request timeout', async () => {
-    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace('timeout_seconds: 60', 'timeout_seconds: 0.3')
-      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
-    const quick = writeFiles({ 'manifest.yaml': manifest, 'catalog.json': catalogFor(['total_follower_count']) });
+    const manifest = connectorManifest();
+    expect(manifest.definitions.requester.timeout_seconds).toBe(60);
+    manifest.definitions.requester.timeout_seconds = 0.3;
+    const quick = writeFiles({ 'catalog.json': catalogFor(['total_follower_count']) });
+    quick['manifest.yaml'] = writeConnectorManifest(join(quick.dir, 'manifest.yaml'), manifest);
     sim.addFault({ kind: 'slow', delayMs: 2000, match: 'networkSizes' });
     const run = await read({ manifest: quick['manifest.yaml'], catalog: quick['catalog.json'] });
     expect(run.code).toBe(0);

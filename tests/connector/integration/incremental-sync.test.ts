@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, finalState, records, runInProcess, traces, writeFiles, type Message, DAY_MS, FakeClock, TEST_NOW } from '../../helpers/index.js';
-import { accessTokenConfig, catalogFor } from '../linkedin.js';
+import { DAY_MS, FakeClock, TEST_NOW, finalState, keptRecords, records, runInProcess, toYaml, traces, writeFiles } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor, connectorManifest, dayKey, timeBoundWindow, writeConnectorManifest } from '../linkedin.js';
 import { expectedDailyFollowerGains, expectedMonthlyShareStatistics, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
 const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bound'];
-const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
-
 /** The final days a sync at `now` must cover by default: 12 months back (less a day) to midnight two days ago. */
-function defaultWindow(now: number) {
-  const today = startOfDay(now);
-  const back = new Date(today);
-  back.setUTCFullYear(back.getUTCFullYear() - 1);
-  return { start: back.getTime() + DAY_MS, end: today - 2 * DAY_MS };
-}
-
-const dayKey = (record: Record<string, any>) => `${record.organizationalEntity}|${record.timeRangeStart}`;
+const defaultWindow = timeBoundWindow;
 
 describe('date-sliced incremental sync of the time-bound streams', () => {
   const clock = new FakeClock(TEST_NOW);
@@ -203,12 +194,14 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
 
   it('sends the same windows as Rest.li 1.0 dotted parameters when a manifest declares them', async () => {
     clock.set(TEST_NOW);
-    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace('request_parameters_encoding: restli2', 'request_parameters_encoding: form')
-      .replace('      X-Restli-Protocol-Version: "2.0.0"\n', '')
-      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
-    expect(manifest).not.toContain('X-Restli-Protocol-Version');
-    const dotted = writeFiles({ 'manifest.yaml': manifest, 'catalog.json': catalogFor(['follower_statistics_time_bound']) });
+    const manifest = connectorManifest();
+    const requester = manifest.definitions.requester;
+    expect(requester.request_parameters_encoding).toBe('restli2');
+    requester.request_parameters_encoding = 'form';
+    delete requester.request_headers['X-Restli-Protocol-Version'];
+    expect(toYaml(manifest)).not.toContain('X-Restli-Protocol-Version');
+    const dotted = writeFiles({ 'catalog.json': catalogFor(['follower_statistics_time_bound']) });
+    dotted['manifest.yaml'] = writeConnectorManifest(join(dotted.dir, 'manifest.yaml'), manifest);
     const before = sim.requests.length;
     const run = await runInProcess(
       ['read', '--manifest', dotted['manifest.yaml'], '--config', files['config.json'], '--catalog', dotted['catalog.json']],
@@ -220,10 +213,4 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
     expect(records(run.messages)).toHaveLength(362 * ORGS.length);
   });
 });
-
-/** The records a destination keeps from a failed read: those before the stream's last state. */
-function keptRecords(messages: Message[], stream: string) {
-  const lastState = messages.map((m, i) => ({ m, i })).filter(({ m }) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream).at(-1)!.i;
-  return records(messages.slice(0, lastState), stream);
-}
 

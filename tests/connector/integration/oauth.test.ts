@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, records, runInProcess, traces, writeFiles, type RunResult, FakeClock, TEST_NOW } from '../../helpers/index.js';
-import { ALL_STREAMS, catalogFor } from '../linkedin.js';
+import { FakeClock, TEST_NOW, records, runInProcess, traces, writeFiles, type RunResult } from '../../helpers/index.js';
+import { ALL_STREAMS, catalogFor, connectorManifest, streamNamed, writeConnectorManifest } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 // Recognisable secrets: none of them may ever show up in any output.
@@ -189,20 +188,21 @@ describe('secrets never appear in any output', () => {
     capture('invalid config (read)', await read(sim, clock, { ...accessConfig, start_date: 'yesterday' }, oneStream));
 
     // A broken manifest and a transformation that crashes with a secret in its message.
-    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8').replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
-    const crashing = manifest.replace(
-      'value: "urn:li:organization:{{ stream_partition.organization_id }}"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
-      'value: "{{ $error(\'crash with \' & config.credentials.access_token & \' \' & config.credentials.client_secret) }}"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
-    );
-    expect(crashing).not.toBe(manifest);
-    const broken = manifest.replace('type: BearerAuthenticator', 'type: BearerAuth');
+    const manifest = connectorManifest();
+    const crashing = structuredClone(manifest);
+    streamNamed(crashing, 'total_follower_count').transformations[0].fields[0].value =
+      "{{ $error('crash with ' & config.credentials.access_token & ' ' & config.credentials.client_secret) }}";
+    expect(crashing).not.toEqual(manifest);
+    const broken = structuredClone(manifest);
+    expect(broken.definitions.authenticator.authenticators.access_token.type).toBe('BearerAuthenticator');
+    broken.definitions.authenticator.authenticators.access_token.type = 'BearerAuth';
     const files = writeFiles({
-      'crash.yaml': crashing,
-      'broken.yaml': broken,
       'access.json': accessConfig,
       'oauth.json': oauthConfig(sim),
       'catalog.json': catalogFor(['total_follower_count']),
     });
+    files['crash.yaml'] = writeConnectorManifest(join(files.dir, 'crash.yaml'), crashing);
+    files['broken.yaml'] = writeConnectorManifest(join(files.dir, 'broken.yaml'), broken);
     for (const config of ['access.json', 'oauth.json']) {
       const crash = await runInProcess(['read', '--manifest', files['crash.yaml'], '--config', files[config], '--catalog', files['catalog.json']], { clock });
       expect(traces(crash.messages, 'ERROR')[0].error.message).toMatch(/crash with \s?\*{4}/);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, logs, records, runInProcess, traces, writeFiles, FakeClock, TEST_NOW } from '../../helpers/index.js';
-import { accessTokenConfig, catalogFor } from '../linkedin.js';
+import { FakeClock, TEST_NOW, logs, records, runInProcess, traces, writeFiles } from '../../helpers/index.js';
+import { accessTokenConfig, catalogFor, connectorManifest, readSchemaFile, streamNamed, writeConnectorManifest } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 describe('record schemas', () => {
@@ -15,17 +15,16 @@ describe('record schemas', () => {
 
   it('records that do not fit are reported once per field as a LOG warning naming stream and field, and emitted unchanged', async () => {
     // A manifest whose transformation writes a field the schema does not declare, and one of the wrong type.
-    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace(
-        'value: "urn:li:organization:{{ stream_partition.organization_id }}"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
-        'value: "urn:li:organization:{{ stream_partition.organization_id }}"\n          - path: [surprise]\n            value: 1\n          - path: [firstDegreeSize]\n            value: "many"\n\n  - type: DeclarativeStream\n    name: follower_statistics_time_bound',
-      )
-      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const manifest = connectorManifest();
+    streamNamed(manifest, 'total_follower_count').transformations[0].fields.push(
+      { path: ['surprise'], value: 1 },
+      { path: ['firstDegreeSize'], value: 'many' },
+    );
     const files = writeFiles({
-      'manifest.yaml': manifest,
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183, 1035' }),
       'catalog.json': catalogFor(['total_follower_count']),
     });
+    files['manifest.yaml'] = writeConnectorManifest(join(files.dir, 'manifest.yaml'), manifest);
     const run = await runInProcess(['read', '--manifest', files['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']], { clock });
     expect(run.code).toBe(0);
     expect(records(run.messages)).toEqual([
@@ -37,12 +36,12 @@ describe('record schemas', () => {
     expect(warnings[0].message).toContain('Stream "total_follower_count": field "firstDegreeSize"');
 
     // Undeclared fields are reported too when the schema closes its objects (as the acceptance suite's strict mode).
-    const strictSchema = { ...JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'total_follower_count.json'), 'utf8')), additionalProperties: false };
+    const strictSchema = { ...readSchemaFile('total_follower_count'), additionalProperties: false };
     const strict = writeFiles({ 'schema.json': strictSchema });
-    const strictManifest = manifest.replace(`${join(PROJECT_ROOT, 'schemas')}/total_follower_count.json`, strict['schema.json']);
-    const strictFiles = writeFiles({ 'manifest.yaml': strictManifest });
+    streamNamed(manifest, 'total_follower_count').schema_file = strict['schema.json'];
+    const strictManifest = writeConnectorManifest(join(strict.dir, 'manifest.yaml'), manifest);
     const strictRun = await runInProcess(
-      ['read', '--manifest', strictFiles['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']],
+      ['read', '--manifest', strictManifest, '--config', files['config.json'], '--catalog', files['catalog.json']],
       { clock },
     );
     const strictWarnings = logs(strictRun.messages).filter((log) => log.level === 'WARN').map((log) => log.message);
@@ -52,14 +51,14 @@ describe('record schemas', () => {
 
   it('a schema that is not JSON Schema fails every command before any request, naming the file, its place and the problem', async () => {
     const broken = writeFiles({ 'broken.json': { type: 'object', properties: { firstDegreeSize: { type: 'integr' } } } });
-    const manifestText = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace('schemas/total_follower_count.json', broken['broken.json'])
-      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const manifest = connectorManifest();
+    streamNamed(manifest, 'total_follower_count').schema_file = broken['broken.json'];
     const files = writeFiles({
-      'manifest.yaml': manifestText,
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183' }),
       'catalog.json': catalogFor(['follower_statistics_time_bound']),
     });
+    files['manifest.yaml'] = writeConnectorManifest(join(files.dir, 'manifest.yaml'), manifest);
+    const manifestText = readFileSync(files['manifest.yaml'], 'utf8');
     const line = manifestText.split('\n').findIndex((text) => text.includes(broken['broken.json'])) + 1;
     const before = sim.requests.length;
     for (const command of [['discover'], ['check'], ['read', '--catalog', files['catalog.json']]]) {
@@ -76,21 +75,19 @@ describe('record schemas', () => {
   });
 
   it('two streams whose schemas declare the same $id: the second fails with a config error naming it, the first is read', async () => {
-    const schema = (name: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', `${name}.json`), 'utf8')) as Record<string, unknown>;
     const id = 'https://example.com/statistics.json';
     const schemas = writeFiles({
-      'follower.json': { ...schema('follower_statistics_time_bound'), $id: id },
-      'share.json': { ...schema('share_statistics_time_bound'), $id: id },
+      'follower.json': { ...readSchemaFile('follower_statistics_time_bound'), $id: id },
+      'share.json': { ...readSchemaFile('share_statistics_time_bound'), $id: id },
     });
-    const manifest = readFileSync(join(PROJECT_ROOT, 'manifest.yaml'), 'utf8')
-      .replace('schemas/follower_statistics_time_bound.json', schemas['follower.json'])
-      .replace('schemas/share_statistics_time_bound.json', schemas['share.json'])
-      .replaceAll('schemas/', `${join(PROJECT_ROOT, 'schemas')}/`);
+    const manifest = connectorManifest();
+    streamNamed(manifest, 'follower_statistics_time_bound').schema_file = schemas['follower.json'];
+    streamNamed(manifest, 'share_statistics_time_bound').schema_file = schemas['share.json'];
     const files = writeFiles({
-      'manifest.yaml': manifest,
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183' }),
       'catalog.json': catalogFor(['follower_statistics_time_bound', 'share_statistics_time_bound']),
     });
+    files['manifest.yaml'] = writeConnectorManifest(join(files.dir, 'manifest.yaml'), manifest);
     const run = await runInProcess(['read', '--manifest', files['manifest.yaml'], '--config', files['config.json'], '--catalog', files['catalog.json']], { clock });
     expect(run.code).toBe(1);
     const errors = traces(run.messages, 'ERROR').map((trace) => trace.error);

@@ -5,9 +5,19 @@
 import { describe, it, expect } from '@jest/globals';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { ConnectorError } from '../../../engine/core/errors.js';
-import { countingTransport, editYaml, lineOf, PROJECT_ROOT, runInProcess, testRuntime, writeFiles } from '../../helpers/index.js';
+import {
+  countingTransport,
+  editYaml,
+  lineOf,
+  PROJECT_ROOT,
+  renameYamlKey,
+  runInProcess,
+  setYamlValue,
+  testRuntime,
+  writeFiles,
+} from '../../helpers/index.js';
 import { compileConnector, manifestText } from '../linkedin.js';
 
 /** Compiles with a transport that records any request, and returns the error and how many requests went out. */
@@ -23,21 +33,6 @@ function failure(text: string): { error: ConnectorError; requests: number } {
   throw new Error('the manifest compiled, but it should not have');
 }
 
-/** Sets the scalar at `path` of the document, which must hold `from` now (so a changed manifest.yaml is noticed). */
-function setValue(doc: Document, path: (string | number)[], from: unknown, to: unknown): void {
-  expect(doc.getIn(path)).toEqual(from);
-  doc.setIn(path, to);
-}
-
-/** Renames the key `from` of the mapping at `path` to `to`, in place. */
-function renameKey(doc: Document, path: (string | number)[], from: string, to: string): void {
-  const mapping = doc.getIn(path, true);
-  if (!isMap(mapping)) throw new Error(`no mapping at ${path.join('.')}`);
-  const pair = mapping.items.find((item) => isScalar(item.key) && item.key.value === from);
-  if (!pair || !isScalar(pair.key)) throw new Error(`no key "${from}" at ${path.join('.')}`);
-  pair.key.value = to;
-}
-
 describe('the real manifest, broken by hand', () => {
   const real = manifestText();
   const breakReal = (edit: (doc: Document) => void) => editYaml(real, edit);
@@ -50,7 +45,7 @@ describe('the real manifest, broken by hand', () => {
   });
 
   it('a typo in the shared paginator points at its line under definitions, once though four streams use it', () => {
-    const text = breakReal((doc) => renameKey(doc, ['definitions', 'paging'], 'page_size', 'page_sise'));
+    const text = breakReal((doc) => renameYamlKey(doc, ['definitions', 'paging'], 'page_size', 'page_sise'));
     const line = lineOf(text, 'page_sise: 100');
     expect(line).toBe(lineOf(real, 'page_size: 100'));
     const { error } = failure(text);
@@ -62,7 +57,7 @@ describe('the real manifest, broken by hand', () => {
   });
 
   it('a mistyped field in the shared error handler', () => {
-    const text = breakReal((doc) => setValue(doc, ['definitions', 'error_handler', 'max_attempts'], 5, 'five'));
+    const text = breakReal((doc) => setYamlValue(doc, ['definitions', 'error_handler', 'max_attempts'], 5, 'five'));
     const { error } = failure(text);
     expect(error.message).toContain(
       `streams[0].retriever.requester.error_handler.max_attempts (manifest.yaml:${lineOf(text, 'max_attempts: five')}:5): expected integer, got string "five"`,
@@ -71,7 +66,7 @@ describe('the real manifest, broken by hand', () => {
 
   it('a broken expression in a stream points at that stream\'s line', () => {
     const text = breakReal((doc) =>
-      setValue(
+      setYamlValue(
         doc,
         ['streams', 0, 'retriever', 'requester', 'path'],
         '/organizations/{{ stream_partition.organization_id }}',
@@ -86,7 +81,7 @@ describe('the real manifest, broken by hand', () => {
 
   it('a broken expression inside shared request parameters points at its own line', () => {
     const text = breakReal((doc) =>
-      setValue(doc, ['definitions', 'time_bound_parameters', 'timeIntervals', 'timeRange', 'start'], '{{ stream_slice.start_time }}', '{{ stream_slice.start_time ( }}'),
+      setYamlValue(doc, ['definitions', 'time_bound_parameters', 'timeIntervals', 'timeRange', 'start'], '{{ stream_slice.start_time }}', '{{ stream_slice.start_time ( }}'),
     );
     const { error } = failure(text);
     expect(error.message).toContain(
@@ -95,7 +90,7 @@ describe('the real manifest, broken by hand', () => {
   });
 
   it('a misspelled $ref points at the line that uses it', () => {
-    const text = breakReal((doc) => setValue(doc, ['definitions', 'statistics_retriever', 'requester', '$ref'], '#/definitions/requester', '#/definitions/requestr'));
+    const text = breakReal((doc) => setYamlValue(doc, ['definitions', 'statistics_retriever', 'requester', '$ref'], '#/definitions/requester', '#/definitions/requestr'));
     const { error } = failure(text);
     expect(error.message).toBe(
       `Dangling $ref "#/definitions/requestr" at definitions.statistics_retriever.requester (manifest.yaml:${lineOf(text, '#/definitions/requestr')}:7): ` +
@@ -122,7 +117,7 @@ describe('through the CLI', () => {
   });
 
   it('a broken manifest exits 1 with one TRACE ERROR config_error carrying the line, and sends nothing', async () => {
-    const text = editYaml(manifestText(), (doc) => renameKey(doc, ['definitions', 'paging'], 'page_size', 'page_sise'));
+    const text = editYaml(manifestText(), (doc) => renameYamlKey(doc, ['definitions', 'paging'], 'page_size', 'page_sise'));
     const line = lineOf(text, 'page_sise');
     const transport = countingTransport();
     const result = await runInProcess(['spec', '--manifest', manifestFile(text)], { transport });
