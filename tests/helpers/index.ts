@@ -7,11 +7,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { expect } from '@jest/globals';
+import type { expect as jestExpect } from '@jest/globals';
 import { runCli, type CliIo } from '../../bin/run-cli.js';
 import { PROJECT_ROOT } from './runtime.js';
 
 export * from './runtime.js';
+
+/**
+ * Jest's expect, taken from the global scope jest gives test files rather than imported from @jest/globals, which
+ * throws outside jest: so `npm run bench` and `npm run demo` can load this module too.
+ */
+const expect: typeof jestExpect = (globalThis as { expect?: typeof jestExpect }).expect ?? (() => {
+  throw new Error('the assertion helpers run only under jest');
+}) as unknown as typeof jestExpect;
 
 /** The built CLI. */
 export const CLI_PATH = join(PROJECT_ROOT, 'dist', 'bin', 'cli.js');
@@ -59,8 +67,11 @@ export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Pro
   return { code, stdout, stderr, messages: parseLines(stdout) };
 }
 
-/** Runs the built CLI as a child process, exactly as a user or the platform would (from `cwd` if given). */
-export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; killAfterLines?: number; cwd?: string } = {}): Promise<RunResult> {
+/**
+ * Runs the built CLI as a child process, exactly as a user or the platform would (from `cwd` if given). stdout is
+ * parsed as protocol messages unless `text` is set (for commands that print text, like `validate`).
+ */
+export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; killAfterLines?: number; cwd?: string; text?: boolean } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd,
@@ -75,7 +86,13 @@ export function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; kil
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, messages: parseLines(stdout) }));
+    child.on('close', (code) => {
+      try {
+        resolve({ code: code ?? -1, stdout, stderr, messages: options.text ? [] : parseLines(stdout) });
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   });
 }
 

@@ -263,9 +263,9 @@ export async function readStream(
 /** A manifest (or any part of one) as the JavaScript value its YAML parses to. */
 export type Manifest = Record<string, any>;
 
-/** YAML text of a manifest object, as the engine will read it (long strings not folded). */
+/** YAML text of a manifest object, as the engine will read it: long strings not folded, an object used twice written twice (no anchors). */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /**
