@@ -385,7 +385,7 @@ async function memory(): Promise<void> {
     await sim.close();
   }
   printTable('', ['scale', 'orgs', 'records', 'stdout MB', 'wall s', 'peak RSS MB', 'V8 heap MB*', 'heap used MB*'], rows);
-  console.log('  * peaks sampled every 20 ms in a second run with tests/bench/memory-probe preloaded (heap used = live data + uncollected garbage).');
+  console.log('  * peaks sampled every 20 ms in a second run with tests/connector/bench/memory-probe preloaded (heap used = live data + uncollected garbage).');
   console.log(`  For scale: ${fmt(bareNodeKiB / 1024, 1)} MB peak RSS for \`node -e ""\`, ${fmt(specKiB / 1024, 1)} MB for \`cli spec\` (modules + compiled manifest).`);
   summary.push({ figure: 'Peak RSS at 100x records', value: `${fmt(at100, 1)} MB`, target: '< 150 MB', pass: at100 < 150 });
 }
