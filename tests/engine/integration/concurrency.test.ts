@@ -82,7 +82,8 @@ describe('concurrency_level', () => {
   // the read's limiter, so its requests come on top of concurrency_level. Marked failing until the engine counts them;
   // it then fails as a reminder to drop `.failing`.
   it.failing("a substream's parent requests count against the same limit", async () => {
-    // At level 1, the metrics windows hold the one slot while the projects stream reads its parent.
+    // At level 1, the metrics windows hold the one slot while the projects stream reads its (slow) parent.
+    api.addFault({ match: (request) => request.path === '/api/accounts', delayMs: 300 });
     const run = await read(['daily_metrics', 'projects'], 1);
     expect(run.peak).toBe(1);
   });
