@@ -1,5 +1,5 @@
-// A manifest for the generic API (./generic-api.ts), built as an object: what manifest.yaml is to the LinkedIn
-// simulator, for the engine tests. Its streams read items paged by offset, by page number and by cursor, accounts,
+// A manifest for the generic API (./generic-api.ts), built as an object: the connector the engine tests run. Its
+// streams read items paged by offset, by page number and by cursor, accounts,
 // their projects (a substream of accounts) and daily metrics per account (incremental, in date windows), with a
 // bearer token or OAuth 2.0, chosen by the config. Tests take it and change what they test.
 import { writeManifest, type Manifest } from '../helpers/index.js';
