@@ -9,7 +9,6 @@ COPY tsconfig.json manifest.yaml ./
 COPY bin bin
 COPY engine engine
 COPY schemas schemas
-COPY tests tests
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -1,4 +1,5 @@
-// Tests are compiled by `tsc` with the rest of the project and run as plain ESM from dist/.
+// Tests are compiled by `tsc -p tests/tsconfig.json` (`npm run build:tests`, run by pretest) and run as plain ESM
+// from dist/tests.
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist/tests'],
