@@ -9,6 +9,23 @@ export interface Limiter {
   stop(reason: unknown): void;
 }
 
+/**
+ * The items of `iterable`, each fetched in a turn of `limiter` (none when there is no limiter): requests made while
+ * iterating count against the same limit as the rest, and no turn is held while the consumer works on an item.
+ */
+export async function* inTurns<T>(iterable: AsyncIterable<T>, limiter: Limiter | undefined): AsyncGenerator<T> {
+  if (!limiter) {
+    yield* iterable;
+    return;
+  }
+  const iterator = iterable[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await limiter.run(() => iterator.next());
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
 export function createLimiter(limit: number): Limiter {
   let active = 0;
   let stopped: { reason: unknown } | undefined;

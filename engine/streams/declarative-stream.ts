@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { EventChannel } from '../core/events.js';
 import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
-import type { Limiter } from '../core/concurrency.js';
+import { inTurns, type Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { DeclarativeStreamDefinition } from '../format/manifest-types.generated.js';
@@ -81,7 +81,7 @@ export class DeclarativeStream {
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
     let partitionsFailure: unknown;
     try {
-      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base), { state })) {
+      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state })) {
         const task = reader.read(slice);
         task.catch(() => undefined);
         tasks.push(task);
@@ -98,10 +98,10 @@ export class DeclarativeStream {
   }
 
   /** Every record of every partition over the whole range, ignoring state: for parent streams. */
-  async *readAll(config: Record<string, unknown>): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
+  async *readAll(config: Record<string, unknown>, limiter?: Limiter): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
     const base: ExpressionContext = { config };
-    for await (const { partition, context } of this.slices(base, this.retriever.partitionRouter.partitions(base))) {
-      for await (const page of this.pages(context)) {
+    for await (const { partition, context } of this.slices(base, this.retriever.partitionRouter.partitions(base, limiter))) {
+      for await (const page of inTurns(this.pages(context), limiter)) {
         for (const record of page) yield { record, partition };
       }
     }

@@ -1,3 +1,4 @@
+import type { Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 
 /** One partition of a stream: `key` identifies it in state; `context` is what expressions see as stream_partition. */
@@ -7,7 +8,8 @@ export interface Partition {
 }
 
 export interface PartitionRouter {
-  partitions(context: ExpressionContext): AsyncIterable<Partition>;
+  /** The partitions; requests made to find them (a parent stream's pages) take turns of `limiter`. */
+  partitions(context: ExpressionContext, limiter?: Limiter): AsyncIterable<Partition>;
   /** Partitions known without any request; routers that need one give placeholders. For planning reads. */
   plannedPartitions(context: ExpressionContext): AsyncIterable<Partition>;
 }

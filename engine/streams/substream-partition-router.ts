@@ -1,3 +1,4 @@
+import type { Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { SubstreamPartitionRouterDefinition } from '../format/manifest-types.generated.js';
@@ -16,8 +17,8 @@ export class SubstreamPartitionRouter implements PartitionRouter {
     this.parent = context.build(definition.parent_stream, [...path, 'parent_stream']);
   }
 
-  async *partitions(context: ExpressionContext): AsyncIterable<Partition> {
-    for await (const { record, partition } of this.parent.readAll(context.config)) {
+  async *partitions(context: ExpressionContext, limiter?: Limiter): AsyncIterable<Partition> {
+    for await (const { record, partition } of this.parent.readAll(context.config, limiter)) {
       const value = record[this.definition.parent_key];
       if (value === undefined || value === null) continue;
       const key = { ...partition.key, [this.definition.partition_field]: value };
