@@ -74,7 +74,7 @@ export class OAuthAuthenticator implements Authenticator {
     const url = String(await this.endpoint.evaluate(context));
     const result = await sendWithRetries(this.tokenRequest(url, form, context)).catch((error: unknown) => {
       // A token endpoint that refuses for good refuses the credentials, for every stream alike.
-      throw error instanceof ConnectorError && error.code === 'HTTP_FAILED' ? new ConnectorError(error.message, { ...error, code: 'AUTH_FAILED', cause: error }) : error;
+      throw error instanceof ConnectorError && error.code === 'HTTP_FAILED' ? new ConnectorError(error.message, { ...error.options(), code: 'AUTH_FAILED', cause: error }) : error;
     });
     const body = (result?.body ?? {}) as Record<string, unknown>;
     const value = body[this.definition.access_token_name];
