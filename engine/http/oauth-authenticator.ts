@@ -2,7 +2,7 @@ import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
 import { sendWithRetries, type SendOptions } from './send-with-retries.js';
 import { ConnectorError, configError } from '../core/errors.js';
-import type { ExpressionContext, Template } from '../expressions/template.js';
+import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
@@ -64,12 +64,12 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   private async refresh(context: ExpressionContext): Promise<AccessToken> {
-    const refreshToken = this.rotatedRefreshToken ?? String((await this.refreshToken.evaluate(context)) ?? '');
+    const refreshToken = this.rotatedRefreshToken ?? textOf((await this.refreshToken.evaluate(context)) ?? '');
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
-      client_id: String((await this.clientId.evaluate(context)) ?? ''),
-      client_secret: String((await this.clientSecret.evaluate(context)) ?? ''),
+      client_id: textOf((await this.clientId.evaluate(context)) ?? ''),
+      client_secret: textOf((await this.clientSecret.evaluate(context)) ?? ''),
     });
     const url = String(await this.endpoint.evaluate(context));
     const result = await sendWithRetries(this.tokenRequest(url, form, context)).catch((error: unknown) => {
