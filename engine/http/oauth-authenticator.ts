@@ -118,8 +118,8 @@ export class OAuthAuthenticator implements Authenticator {
 }
 
 function withValueAt(config: Record<string, unknown>, path: string[], value: string): Record<string, unknown> {
+  if (path.length === 0) return config;
   const [head, ...rest] = path;
-  if (head === undefined) return config;
   const inner = (config[head] ?? {}) as Record<string, unknown>;
   return { ...config, [head]: rest.length === 0 ? value : withValueAt(inner, rest, value) };
 }
