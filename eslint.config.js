@@ -13,6 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       // `_unused` names a value deliberately left out of a destructuring.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Methods implementing an async interface (Authenticator.headers, Paginator.next, MessageWriter.emit) stay async without awaiting.
+      '@typescript-eslint/require-await': 'off',
+      // A one-line callback that calls a void function (`(message) => logger.log('WARN', message)`) reads as what it is.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
 );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommandIo, CommandName, CommandOptions, OutputFormat } from '../engine/commands/command.js';
+import type { CommandIo, CommandName, CommandOptions } from '../engine/commands/command.js';
 import { runCommand } from '../engine/commands/run-command.js';
 
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
@@ -119,13 +119,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: CommandName;
   try {
     const { values, positionals } = parse(argv);
-    const [name, ...rest] = positionals;
+    const name = positionals.at(0);
+    const rest = positionals.slice(1);
     if (values.version) {
       io.stdout.write(`${commandName()} ${packageInfo().version ?? ''}\n`);
       return 0;
     }
     if (values.help || name === 'help') {
-      const about = name === 'help' ? rest[0] : name;
+      const about = name === 'help' ? rest.at(0) : name;
       if (about !== undefined && !isCommand(about)) throw new UsageError(`Unknown command "${about}".`);
       io.stdout.write(about === undefined ? usage() : commandUsage(about));
       return 0;
@@ -146,7 +147,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       catalog: text('catalog'),
       state: text('state'),
       output: text('output'),
-      format: format as OutputFormat | undefined,
+      format,
       tablePrefix: text('table-prefix'),
       json: values.json === true,
       streams: text('streams')?.split(',').map((stream) => stream.trim()).filter(Boolean),

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { configError } from '../core/errors.js';
 import type { HttpTransport } from '../core/http-transport.js';
 import type { Runtime } from '../core/runtime.js';
 import type { Connector } from '../manifest/compile.js';
@@ -25,6 +26,13 @@ export interface CommandOptions {
   /** Prefix of the tables `sync` creates in a SQLite database. */
   tablePrefix?: string;
   json?: boolean;
+}
+
+/** A path the command cannot run without; the command line asks for it before any command runs. */
+export function requiredPath(options: CommandOptions, name: 'config' | 'catalog' | 'output'): string {
+  const path = options[name];
+  if (path === undefined) throw configError(name === 'output' ? 'OUTPUT_INVALID' : 'INPUT_UNREADABLE', `This command needs --${name}.`);
+  return path;
 }
 
 /** The outside world a command runs in; tests replace any of it. */

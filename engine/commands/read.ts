@@ -9,13 +9,13 @@ import { readJsonFile } from '../protocol/input-files.js';
 import { parseInputState } from '../protocol/input-state.js';
 import type { MessageWriter, StreamStatus } from '../protocol/messages.js';
 import { RecordValidator } from '../streams/record-validator.js';
-import type { CommandContext } from './command.js';
+import { requiredPath, type CommandContext } from './command.js';
 import { connectorConfig, streamNamed } from './connector-streams.js';
 
 /** `read`: the configured catalog's streams, from the state given; exit 1 unless every stream completed. */
 export async function read(context: CommandContext): Promise<number> {
   const { options, runtime } = context;
-  const catalog = readJsonFile(options.catalog!, '--catalog');
+  const catalog = readJsonFile(requiredPath(options, 'catalog'), '--catalog');
   const state = options.state ? readJsonFile(options.state, '--state') : undefined;
   const complete = await readStreams(context, catalog, state);
   if (runtime.signal.aborted) return cancelled(runtime, context.output);

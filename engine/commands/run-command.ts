@@ -10,7 +10,7 @@ import type { MessageWriter } from '../protocol/messages.js';
 import { ProtocolOutput } from '../protocol/output.js';
 import { Redactor } from '../protocol/redactor.js';
 import type { DestinationWriter } from '../sync/destination-writer.js';
-import type { CommandContext, CommandIo, CommandName, CommandOptions } from './command.js';
+import { requiredPath, type CommandContext, type CommandIo, type CommandName, type CommandOptions } from './command.js';
 import { spec } from './spec.js';
 
 // Modules only some commands need are imported when used: `spec` answers without loading the expression engine,
@@ -63,13 +63,13 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
     ]);
     const output = await openDestination(context);
     const progress = new SyncProgress(io.stderr, redactor, runtime.events, () => clock.now());
-    const destination = new DestinationWriter(output, progress, options.config!);
+    const destination = new DestinationWriter(output, progress, requiredPath(options, 'config'));
     writer = destination;
     return await sync({ ...context, output: destination }, { writer: destination, progress });
   } catch (caught) {
     if (signal.aborted) {
       const { cancelled } = await import('./read.js');
-      return cancelled(runtime, writer);
+      return await cancelled(runtime, writer);
     }
     const error = asConnectorError(caught);
     if (command === 'validate' || command === 'sync') io.stderr.write(`${redactor.redact(error.message)}\n`);

@@ -4,7 +4,7 @@ import { selectStreams } from '../manifest/compile.js';
 import type { DestinationWriter } from '../sync/destination-writer.js';
 import type { Destination } from '../sync/destination.js';
 import type { SyncProgress } from '../sync/progress.js';
-import type { CommandContext } from './command.js';
+import { requiredPath, type CommandContext } from './command.js';
 import { connectorConfig } from './connector-streams.js';
 import { readStreams } from './read.js';
 
@@ -44,7 +44,7 @@ export async function openDestination(context: CommandContext): Promise<Destinat
   const { connector, options } = context;
   selectStreams(connector, options.streams);
   connectorConfig(connector, context.config);
-  const path = options.output!;
+  const path = requiredPath(options, 'output');
   const extension = extname(path).toLowerCase();
   const format = options.format ?? (SQLITE_EXTENSIONS.includes(extension) ? 'sqlite' : extension === '' ? 'jsonl' : undefined);
   if (format === undefined) {

@@ -41,7 +41,8 @@ export async function planRead(
     const plan: StreamPlan = { stream: stream.name, requests: [] };
     const probed = stream.plan(probe, states.get(stream.name));
     for await (const planned of stream.plan(config, states.get(stream.name))) {
-      const changed = (await probed.next()).value?.request;
+      const probedNext = await probed.next();
+      const changed = probedNext.done ? undefined : probedNext.value.request;
       const mask = (value: string, other: string | undefined) => (other === undefined || other === value ? redactor.redact(value) : MASK);
       plan.requests.push({
         partition: planned.partition,

@@ -9,14 +9,21 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      const abort = () => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's reason, whatever it is, as Node's own timers reject with
+        reject(signal?.reason);
+      };
+      if (signal?.aborted) {
+        abort();
+        return;
+      }
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
       const onAbort = () => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        abort();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     }),

@@ -71,9 +71,22 @@ export class ConnectorError extends Error {
     this.rateLimitResetAt = options.rateLimitResetAt;
   }
 
+  /** The options this error was made with: what a copy of it (another code, a stream) starts from. */
+  options(): ConnectorErrorOptions {
+    return {
+      failureType: this.failureType,
+      code: this.code,
+      internalMessage: this.internalMessage,
+      stream: this.stream,
+      location: this.location,
+      cause: this.cause,
+      rateLimitResetAt: this.rateLimitResetAt,
+    };
+  }
+
   withStream(stream: string): ConnectorError {
     if (this.stream) return this;
-    const copy = new ConnectorError(this.message, { ...this, stream, cause: this.cause });
+    const copy = new ConnectorError(this.message, { ...this.options(), stream });
     copy.stack = this.stack;
     return copy;
   }

@@ -21,7 +21,7 @@ export function dateFunctions(clock: Clock): Record<string, (...args: never[]) =
     /** Calendar date in UTC, e.g. `2026-01-31`. */
     to_date: (ms: number) => new Date(toMs(ms)).toISOString().slice(0, 10),
     /** Parses an ISO-8601 date or date-time (UTC unless it says otherwise) to epoch ms. */
-    parse_date: (text: string) => parseDate(text),
+    parse_date: (text: unknown) => parseDate(text),
   };
 }
 
@@ -33,7 +33,8 @@ export function addMonths(ms: number, months: number): number {
   return target.getTime() + (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-export function parseDate(text: string): number {
+/** Epoch ms of an ISO-8601 date or date-time; expressions may hand it any value, which it refuses unless a string. */
+export function parseDate(text: unknown): number {
   if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
     throw new Error(`"${String(text)}" is not an ISO-8601 date (expected e.g. 2025-01-31 or 2025-01-31T00:00:00Z)`);
   }

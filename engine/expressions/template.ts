@@ -96,8 +96,9 @@ export class Template {
   }
 
   private failure(error: unknown, context: ExpressionContext): Error {
-    const reason = (error as { message?: unknown })?.message ?? String(error);
-    const message = `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${String(reason)}`;
+    // jsonata throws plain objects with a message, not Errors; anything may be thrown.
+    const reason = (error as { message?: unknown } | null | undefined)?.message ?? error;
+    const message = `The expression ${JSON.stringify(this.source)} at ${describeLocation(this.location)} failed: ${textOf(reason)}`;
     // Over the config alone, the user's input or the manifest is wrong; over a response, what the API answered is.
     const overResponse = context.response !== undefined || context.record !== undefined || context.headers !== undefined;
     return (overResponse ? systemError : configError)('EXPRESSION_FAILED', message, { location: this.location, cause: error });
@@ -126,8 +127,12 @@ const functionsByClock = new WeakMap<Clock, ReturnType<typeof dateFunctions>>();
 
 /** Registers the date helpers on the expression once, rather than binding them at every evaluation. */
 function withDateFunctions(expression: jsonata.Expression, clock: Clock): jsonata.Expression {
-  if (!functionsByClock.has(clock)) functionsByClock.set(clock, dateFunctions(clock));
-  for (const [name, implementation] of Object.entries(functionsByClock.get(clock)!)) {
+  let functions = functionsByClock.get(clock);
+  if (!functions) {
+    functions = dateFunctions(clock);
+    functionsByClock.set(clock, functions);
+  }
+  for (const [name, implementation] of Object.entries(functions)) {
     expression.registerFunction(name, implementation as (...args: unknown[]) => unknown);
   }
   return expression;
@@ -157,8 +162,25 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
+/** An expression's value in a text template: nothing where it is absent (undefined or null). */
 function stringify(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return value === undefined || value === null ? '' : textOf(value);
+}
+
+/**
+ * A value as text, where a template's value becomes a header, a query value or a token: a string as it is, an
+ * object or array (and null) as JSON, anything else (a number, a boolean) as String() writes it.
+ */
+export function textOf(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'object':
+      return JSON.stringify(value);
+    case 'function':
+    case 'symbol':
+      return value.toString();
+    default:
+      return String(value);
+  }
 }

@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { BearerAuthenticatorDefinition } from '../format/manifest-types.generated.js';
-import type { Template } from '../expressions/template.js';
+import { textOf, type Template } from '../expressions/template.js';
 
 /** `Authorization: Bearer <api_token>`, the token taken from the config. */
 export class BearerAuthenticator implements Authenticator {
@@ -13,7 +13,7 @@ export class BearerAuthenticator implements Authenticator {
 
   async headers(context: Parameters<Authenticator['headers']>[0]): Promise<Record<string, string>> {
     const token = await this.token.evaluate(context);
-    return token === undefined || token === '' ? {} : { authorization: `Bearer ${String(token)}` };
+    return token === undefined || token === '' ? {} : { authorization: `Bearer ${textOf(token)}` };
   }
 }
 

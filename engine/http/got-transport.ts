@@ -1,5 +1,5 @@
 import type { Got, RequestError } from 'got';
-import { NetworkError, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http-transport.js';
+import { NetworkError, type HttpResponse, type HttpTransport } from '../core/http-transport.js';
 
 /**
  * Transport on got, with got's own retries off: the manifest's error handler decides. It uses got's stream interface
@@ -37,7 +37,7 @@ export function createGotTransport(userAgent: string): HttpTransport {
           stream.once('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
             status = response.statusCode;
             for (const [name, value] of Object.entries(response.headers)) {
-              if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+              if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
             }
           });
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,7 +51,8 @@ export function createGotTransport(userAgent: string): HttpTransport {
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (error instanceof RequestError) {
-          const code = error.code ?? 'ERR_NETWORK';
+          // got gives every RequestError a code (ERR_GOT_REQUEST_ERROR when the cause has none).
+          const code = error.code;
           const reason = code === 'ETIMEDOUT' ? `no complete response within ${request.timeoutMs / 1000} s` : describeCode(code);
           throw new NetworkError(reason, code);
         }

@@ -4,7 +4,7 @@ import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SuccessfulResponse } from './send-with-retries.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
-import type { ExpressionContext, Template } from '../expressions/template.js';
+import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
@@ -60,7 +60,7 @@ export class HttpRequester {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries((await this.headers.evaluate(context)) as Record<string, unknown>)) {
-      if (value !== undefined && value !== null && value !== '') headers[name.toLowerCase()] = String(value);
+      if (value !== undefined && value !== null && value !== '') headers[name.toLowerCase()] = textOf(value);
     }
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     let body: string | undefined;

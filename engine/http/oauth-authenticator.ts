@@ -2,7 +2,7 @@ import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
 import { sendWithRetries, type SendOptions } from './send-with-retries.js';
 import { ConnectorError, configError } from '../core/errors.js';
-import type { ExpressionContext, Template } from '../expressions/template.js';
+import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
@@ -64,17 +64,17 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   private async refresh(context: ExpressionContext): Promise<AccessToken> {
-    const refreshToken = this.rotatedRefreshToken ?? String((await this.refreshToken.evaluate(context)) ?? '');
+    const refreshToken = this.rotatedRefreshToken ?? textOf((await this.refreshToken.evaluate(context)) ?? '');
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
-      client_id: String((await this.clientId.evaluate(context)) ?? ''),
-      client_secret: String((await this.clientSecret.evaluate(context)) ?? ''),
+      client_id: textOf((await this.clientId.evaluate(context)) ?? ''),
+      client_secret: textOf((await this.clientSecret.evaluate(context)) ?? ''),
     });
     const url = String(await this.endpoint.evaluate(context));
     const result = await sendWithRetries(this.tokenRequest(url, form, context)).catch((error: unknown) => {
       // A token endpoint that refuses for good refuses the credentials, for every stream alike.
-      throw error instanceof ConnectorError && error.code === 'HTTP_FAILED' ? new ConnectorError(error.message, { ...error, code: 'AUTH_FAILED', cause: error }) : error;
+      throw error instanceof ConnectorError && error.code === 'HTTP_FAILED' ? new ConnectorError(error.message, { ...error.options(), code: 'AUTH_FAILED', cause: error }) : error;
     });
     const body = (result?.body ?? {}) as Record<string, unknown>;
     const value = body[this.definition.access_token_name];
@@ -118,8 +118,8 @@ export class OAuthAuthenticator implements Authenticator {
 }
 
 function withValueAt(config: Record<string, unknown>, path: string[], value: string): Record<string, unknown> {
+  if (path.length === 0) return config;
   const [head, ...rest] = path;
-  if (head === undefined) return config;
   const inner = (config[head] ?? {}) as Record<string, unknown>;
   return { ...config, [head]: rest.length === 0 ? value : withValueAt(inner, rest, value) };
 }

@@ -1,3 +1,4 @@
+import { textOf } from '../expressions/template.js';
 import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
 
 export type QueryEncoding = HttpRequesterDefinition['request_parameters_encoding'];
@@ -18,7 +19,7 @@ export function encodeQuery(parameters: Record<string, unknown>, encoding: Query
     } else if (typeof value === 'object') {
       for (const [child, inner] of Object.entries(value)) add(`${key}.${child}`, inner);
     } else {
-      pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+      pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(textOf(value))}`);
     }
   };
   for (const [key, value] of Object.entries(parameters)) add(key, value);

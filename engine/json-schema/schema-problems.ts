@@ -63,7 +63,7 @@ function describeError(error: ErrorObject): SchemaProblem {
     case 'additionalProperties': {
       const name = String(error.params.additionalProperty);
       path = [...segments, name];
-      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       what = `unknown field "${name}"; expected one of: ${allowed.join(', ')}`;
       break;
     }
@@ -74,7 +74,7 @@ function describeError(error: ErrorObject): SchemaProblem {
       break;
     }
     case 'discriminator': {
-      const tag = error.params.tagValue;
+      const tag: unknown = error.params.tagValue;
       const options = componentTypes(error.parentSchema);
       what =
         error.params.error === 'tag'

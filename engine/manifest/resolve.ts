@@ -26,7 +26,7 @@ export function resolveReferences(manifest: LoadedManifest): LoadedManifest {
     let target: unknown = root;
     for (const raw of pointer.slice(2).split('/')) {
       const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      if (target === null || typeof target !== 'object' || !(key in (target as object))) {
+      if (target === null || typeof target !== 'object' || !(key in target)) {
         throw configError('MANIFEST_INVALID',
           `Dangling $ref "${pointer}" at ${where(node, fromPath)}: nothing is defined at "${key}". Check the name under definitions.`,
           { location: locate(node, fromPath) },

@@ -20,7 +20,7 @@ function manifestValidator(): ValidateFunction<ManifestDefinition> {
 }
 
 function loadManifestValidator(): ValidateFunction<ManifestDefinition> {
-  return createRequire(import.meta.url)('./manifest-validator.cjs');
+  return createRequire(import.meta.url)('./manifest-validator.cjs') as ValidateFunction<ManifestDefinition>;
 }
 
 /**

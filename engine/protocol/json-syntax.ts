@@ -99,12 +99,12 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefin
         fail('"," or "]"');
       }
     }
-    if (char === '"') return string();
-    if (char === 't') return literal('true');
-    if (char === 'f') return literal('false');
-    if (char === 'n') return literal('null');
-    if (char === '-' || (char >= '0' && char <= '9')) return number();
-    fail(at >= text.length ? 'a value, but the text ends' : 'a value (strings need double quotes)');
+    if (char === '"') string();
+    else if (char === 't') literal('true');
+    else if (char === 'f') literal('false');
+    else if (char === 'n') literal('null');
+    else if (char === '-' || (char >= '0' && char <= '9')) number();
+    else fail(at >= text.length ? 'a value, but the text ends' : 'a value (strings need double quotes)');
   };
   try {
     value(0);

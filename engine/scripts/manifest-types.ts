@@ -53,7 +53,7 @@ function prepare(schema: JSONSchema, definitionKey?: string): JSONSchema {
   for (const keyword of ALTERNATIVES_KEYWORDS) {
     const alternatives = schema[keyword]?.filter((alternative) => !onlyRequires(alternative)).map((alternative) => prepare(alternative));
     if (alternatives?.length) prepared[keyword] = alternatives;
-    else delete prepared[keyword];
+    else Reflect.deleteProperty(prepared, keyword);
   }
   if (!SHAPE_KEYWORDS.some((keyword) => keyword in prepared)) prepared.tsType = 'unknown';
   return prepared;
@@ -120,7 +120,7 @@ export async function generateManifestTypes(schema: JSONSchema): Promise<string>
 }
 
 export function readSchema(file: string): JSONSchema {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return JSON.parse(readFileSync(file, 'utf8')) as JSONSchema;
 }
 
 /** Why the generated file does not match the schema (stale or missing), or undefined when it does. */

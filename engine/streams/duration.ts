@@ -14,7 +14,8 @@ export function parseDuration(text: string): Duration {
   if (!match || text === 'P' || text.endsWith('T')) {
     throw new Error(`"${text}" is not an ISO-8601 duration (expected e.g. P1D, P30D, P1M, PT1H)`);
   }
-  const [, y, mo, w, d, h, mi, s] = match.map((part) => Number(part ?? 0));
+  // A group that did not match is undefined, whatever RegExpExecArray's type says.
+  const [, y, mo, w, d, h, mi, s] = match.map((part: string | undefined) => Number(part ?? 0));
   return {
     months: y * 12 + mo,
     ms: ((w * 7 + d) * 24 * 3600 + h * 3600 + mi * 60 + s) * 1000,

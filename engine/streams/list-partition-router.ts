@@ -19,7 +19,7 @@ export class ListPartitionRouter implements PartitionRouter {
 
   async *partitions(context: ExpressionContext): AsyncIterable<Partition> {
     const values = await this.values.evaluate(context);
-    const list = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
+    const list: unknown[] = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
     if (list.length === 0) throw configError('CONFIG_INVALID', `No partitions: ${this.where} gave an empty list. Check the config.`);
     const seen = new Set<string>();
     for (const value of list) {

@@ -44,7 +44,9 @@ export class RecordSelector {
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON.stringify answers undefined for undefined, whatever its type says.
+  const json = JSON.stringify(value) as string | undefined;
+  const text = json ?? String(value);
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 

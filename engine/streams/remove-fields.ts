@@ -14,7 +14,7 @@ export class RemoveFields implements Transformation {
     for (const pointer of this.pointers) {
       let target: unknown = record;
       for (const key of pointer.slice(0, -1)) target = (target as StreamRecord | undefined)?.[key];
-      if (target !== null && typeof target === 'object') delete (target as StreamRecord)[pointer[pointer.length - 1]];
+      if (target !== null && typeof target === 'object') Reflect.deleteProperty(target, pointer[pointer.length - 1]);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { textOf } from '../expressions/template.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { RequestOptionDefinition } from '../format/manifest-types.generated.js';
 
@@ -8,7 +9,7 @@ export function injectOption(options: RequestOptions, option: RequestOptionDefin
     case 'request_parameter':
       return { ...options, parameters: { ...options.parameters, [option.field_name]: value } };
     case 'header':
-      return { ...options, headers: { ...options.headers, [option.field_name]: String(value) } };
+      return { ...options, headers: { ...options.headers, [option.field_name]: textOf(value) } };
     case 'body_json':
       return { ...options, body: { ...options.body, [option.field_name]: value } };
   }

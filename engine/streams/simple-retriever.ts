@@ -67,7 +67,9 @@ export class SimpleRetriever {
 }
 
 function pageKey(page: NextPage): string {
-  return JSON.stringify(page.token ?? page.options) ?? 'first';
+  // JSON.stringify answers undefined for undefined (neither token nor options), whatever its type says.
+  const key = JSON.stringify(page.token ?? page.options) as string | undefined;
+  return key ?? 'first';
 }
 
 declare module '../format/component-context.js' {

@@ -27,11 +27,11 @@ export class StreamState {
     if (!('states' in record)) return state;
     if (!Array.isArray(record.states)) throw state.invalid(value, '"states" must be a list');
     for (const entry of record.states as unknown[]) {
-      const item = entry as { partition?: unknown; cursor?: Record<string, unknown> } | null;
+      const item = entry as { partition?: unknown; cursor?: unknown } | null;
       if (!item || typeof item.partition !== 'object' || item.partition === null || typeof item.cursor !== 'object' || item.cursor === null) {
         throw state.invalid(value, 'each entry of "states" needs a "partition" and a "cursor" object');
       }
-      state.set(item.partition as Record<string, unknown>, state.cursorValue(item.cursor[cursor.field], value));
+      state.set(item.partition as Record<string, unknown>, state.cursorValue((item.cursor as Record<string, unknown>)[cursor.field], value));
     }
     return state;
   }
@@ -66,7 +66,9 @@ export class StreamState {
   }
 
   private invalid(value: unknown, why: string): Error {
-    const text = JSON.stringify(value) ?? String(value);
+    // JSON.stringify answers undefined for undefined, whatever its type says.
+    const json = JSON.stringify(value) as string | undefined;
+    const text = json ?? String(value);
     return configError('STATE_INVALID',
       `The saved state of stream "${this.stream}" is not one this connector wrote (${why}): ${text.slice(0, 200)}. ` +
         'Fix or remove this stream\'s state (a reset of the stream) to sync it again from the start date.',

@@ -58,12 +58,15 @@ export class SyncProgress {
   }
 
   record(stream: string): void {
-    this.streams.get(stream)!.records += 1;
+    const progress = this.streams.get(stream);
+    if (!progress) return;
+    progress.records += 1;
     this.redraw();
   }
 
   checkpoint(stream: string, streamState: Record<string, unknown>): void {
-    const progress = this.streams.get(stream)!;
+    const progress = this.streams.get(stream);
+    if (!progress) return;
     progress.done = progress.windows.covered(streamState);
     this.redraw();
   }
