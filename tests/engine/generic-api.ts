@@ -207,7 +207,7 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
 
   const tokenEndpoint = (request: ApiRequest): Answer => {
     if (request.method !== 'POST') return error(405, 'invalid_request', 'use POST');
-    if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return error(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams(request.body);
@@ -233,7 +233,7 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
 
   /** undefined when the bearer token may make this call, else the 401 to answer. */
   const refusal = (request: ApiRequest): Answer | undefined => {
-    const token = /^Bearer (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token) return error(401, 'missing_token', 'an Authorization: Bearer header is required');
     if (staticTokens.has(token)) return undefined;
     const grant = issued.get(token);
@@ -339,7 +339,7 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>();
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (ms <= 0 || closed) return resolve();
+      if (ms <= 0 || closed) { resolve(); return; }
       const timer = setTimeout(() => {
         timers.delete(timer);
         resolve();

@@ -54,7 +54,7 @@ export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Pro
   let stdout = '';
   let stderr = '';
   const sink = new Writable({
-    write(chunk, _encoding, callback) {
+    write(chunk: Buffer, _encoding, callback) {
       stdout += chunk.toString();
       callback();
     },

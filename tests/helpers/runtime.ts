@@ -69,7 +69,7 @@ export function testRuntime(options: { clock?: FakeClock; transport?: HttpTransp
   const abort = new AbortController();
   let config = options.config ?? {};
   const runtime: Runtime = {
-    clock: clock as Clock,
+    clock: clock,
     transport: options.transport ?? createGotTransport('unit-tests'),
     logger: { log: (level, message) => void logs.push({ level, message }) },
     events: new EventChannel(),
@@ -194,7 +194,7 @@ export function thrown(fn: () => unknown): ConnectorError {
     fn();
   } catch (error) {
     if (error instanceof ConnectorError) return error;
-    throw new Error(`expected a ConnectorError, got ${String(error)}`);
+    throw new Error(`expected a ConnectorError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected an error, but nothing was thrown');
 }
@@ -205,7 +205,7 @@ export async function rejection(promise: unknown): Promise<ConnectorError> {
     await promise;
   } catch (error) {
     if (error instanceof ConnectorError) return error;
-    throw new Error(`expected a ConnectorError, got ${error instanceof Error ? error.stack : String(error)}`);
+    throw new Error(`expected a ConnectorError, got ${error instanceof Error ? error.stack : String(error)}`, { cause: error });
   }
   throw new Error('expected a rejection, but the promise resolved');
 }

@@ -29,7 +29,7 @@ export interface RemoteSimulator {
   requests(from?: number): Promise<SimRequest[]>;
   count(): Promise<number>;
   /** The simulator thread's event-loop utilization (cumulative; pass a previous value for the delta). */
-  utilization(since?: EventLoopUtilization): EventLoopUtilization;
+  utilization: (since?: EventLoopUtilization) => EventLoopUtilization;
   close(): Promise<void>;
 }
 

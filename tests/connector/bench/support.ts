@@ -141,7 +141,7 @@ export function median(values: number[]): number {
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.every((row) => typeof row[i] === 'number' || /^[-+]?[\d.,]+( ?[a-zA-Z%x/]+)?$/.test(String(row[i]))));
+  const numeric = header.map((_, i) => rows.every((row) => typeof row[i] === 'number' || /^[-+]?[\d.,]+( ?[a-zA-Z%x/]+)?$/.test(row[i])));
   const line = (row: string[]) =>
     `  ${row.map((cell, i) => (numeric[i] && row !== header ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')}`.trimEnd();
   console.log(title ? `\n${title}` : '');

@@ -50,7 +50,7 @@ function reversingTransport(real: HttpTransport): HttpTransport {
   return {
     send: (request) =>
       new Promise((resolve, reject) => {
-        if (held.length === 0) setImmediate(release);
+        if (held.length === 0) setImmediate(() => void release());
         held.push({ request, resolve, reject });
       }),
   };

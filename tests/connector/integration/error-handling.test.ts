@@ -89,7 +89,7 @@ describe('error handling and rate-limit backoff', () => {
   it('a permanent 429: exactly 5 attempts, finished windows checkpointed, other streams complete, a clean resume', async () => {
     const fullRun = await read();
     const stream = 'share_statistics_time_bound';
-    const thirdWindowStart = fullRun.messages.find((m) => m.type === 'RECORD' && m.record.stream === stream)!.record.data.timeRangeStart + 60 * DAY_MS;
+    const thirdWindowStart = (fullRun.messages.find((m) => m.type === 'RECORD' && m.record.stream === stream)!.record.data.timeRangeStart as number) + 60 * DAY_MS;
     const failing = (request: { path: string; rawQuery: string }) =>
       request.path.endsWith('ShareStatistics') && request.rawQuery.includes('2414183') && request.rawQuery.includes(`start:${thirdWindowStart}`);
     sim.addFault({ kind: 'status', status: 429, times: Infinity, match: failing });

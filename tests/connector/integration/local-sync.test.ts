@@ -40,7 +40,7 @@ describe('sync into a local SQLite database', () => {
   afterAll(() => sim.close());
 
   const sync = (output: string, extra: string[] = []) =>
-    runInProcess(['sync', '--config', files['config.json'], '--output', output, ...extra], { clock, stderr: { write: () => true } } as never);
+    runInProcess(['sync', '--config', files['config.json'], '--output', output, ...extra], { clock, stderr: { write: () => true } });
 
   it('two syncs in a row: the second adds only the new days; tables answer the sqlite3 shell', async () => {
     clock.set(TEST_NOW);
@@ -82,7 +82,7 @@ describe('sync into a local SQLite database', () => {
     await new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [CLI_PATH, 'sync', '--config', config, '--output', killed], { stdio: ['ignore', 'ignore', 'pipe'] });
       let seen = 0;
-      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: (request) => (++seen === 20 && child.kill('SIGKILL'), false) });
+      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: () => (++seen === 20 && child.kill('SIGKILL'), false) });
       child.on('close', () => resolve());
     });
     sim.clearFaults();
@@ -92,10 +92,10 @@ describe('sync into a local SQLite database', () => {
     expect(partial.follower_statistics_time_bound.length + partial.share_statistics_time_bound.length).toBeLessThan(4 * 362);
 
     // Run again to completion, at the same moment the killed one ran.
-    const resumed = await runInProcess(['sync', '--config', config, '--output', killed], { clock, stderr: { write: () => true } } as never);
+    const resumed = await runInProcess(['sync', '--config', config, '--output', killed], { clock, stderr: { write: () => true } });
     expect(resumed.code).toBe(0);
     const fresh = join(files.dir, 'fresh.sqlite');
-    expect((await runInProcess(['sync', '--config', config, '--output', fresh], { clock, stderr: { write: () => true } } as never)).code).toBe(0);
+    expect((await runInProcess(['sync', '--config', config, '--output', fresh], { clock, stderr: { write: () => true } })).code).toBe(0);
     expect(snapshot(killed)).toEqual(snapshot(fresh));
     expect(snapshot(fresh).follower_statistics_time_bound.length).toBeGreaterThan(0);
   });
@@ -138,7 +138,7 @@ describe('sync into a local SQLite database', () => {
     const run = await runInProcess(['sync', '--config', files['config.json'], '--output', join(files.dir, 'x.sqlite'), '--streams', 'nope'], {
       clock,
       stderr: { write: (text: string) => (stderr += text) },
-    } as never);
+    });
     expect(run.code).toBe(1);
     expect(stderr).toContain('Unknown stream(s): nope');
   });

@@ -27,7 +27,7 @@ function failure(text: string): { error: ConnectorError; requests: number } {
   try {
     compileConnector(text, runtime);
   } catch (error) {
-    if (!(error instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
+    if (!(error instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${String(error)}`, { cause: error });
     return { error, requests: transport.requests.length };
   }
   throw new Error('the manifest compiled, but it should not have');

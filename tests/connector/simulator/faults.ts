@@ -39,7 +39,7 @@ export class FaultQueue {
 
   add(fault: Fault): void {
     if (!['status', 'reset', 'slow', 'truncated', 'expired_token'].includes(fault.kind)) {
-      throw new Error(`unknown fault kind ${String(fault.kind)}`);
+      throw new Error(`unknown fault kind ${fault.kind}`);
     }
     if (fault.kind === 'status' && (fault.status === undefined || fault.status < 100 || fault.status > 599)) {
       throw new Error("a 'status' fault needs a status between 100 and 599");

@@ -284,7 +284,7 @@ interface FacetDef {
 
 function rotated(list: string[], by: number, n: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < Math.min(n, list.length); i++) out.push(list[(i + by) % list.length]!);
+  for (let i = 0; i < Math.min(n, list.length); i++) out.push(list[(i + by) % list.length]);
   return out;
 }
 
@@ -328,7 +328,7 @@ export function expectedLifetimeFollowerStatistics(orgId: number, facetSize = 5)
     });
     entries.sort(
       (a, b) =>
-        (b.followerCounts as FollowerCounts).organicFollowerCount - (a.followerCounts as FollowerCounts).organicFollowerCount,
+        (b.followerCounts).organicFollowerCount - (a.followerCounts).organicFollowerCount,
     );
     element[facet.array] = entries;
   });
@@ -395,11 +395,11 @@ const EN_US = { country: 'US', language: 'en' };
 /** The organization object of GET /rest/organizations/{id}. Empty fields are omitted. */
 export function expectedOrganization(orgId: number): Record<string, unknown> {
   const parts = organizationParts(orgId);
-  const [name, vanity] = COMPANY_NAMES[mix(orgId, 201) % COMPANY_NAMES.length]!;
+  const [name, vanity] = COMPANY_NAMES[mix(orgId, 201) % COMPANY_NAMES.length];
   const created = Date.UTC(2008, 0, 1) + (mix(orgId, 202) % 3000) * DAY_MS + (mix(orgId, 203) % DAY_MS);
   const modified = created + (1 + (mix(orgId, 204) % 2000)) * DAY_MS;
-  const place = CITIES[mix(orgId, 205) % CITIES.length]!;
-  const staff = STAFF_COUNT_RANGES[3 + (mix(orgId, 206) % 6)]!;
+  const place = CITIES[mix(orgId, 205) % CITIES.length];
+  const staff = STAFF_COUNT_RANGES[3 + (mix(orgId, 206) % 6)];
   const org: Record<string, unknown> = {};
 
   org['vanityName'] = `${vanity}-${orgId}`;

@@ -45,7 +45,7 @@ async function call(base: string, path: string, init: { headers?: Record<string,
 
 function api(sim: Simulator, path: string, extra: Record<string, string> = {}, omit: string[] = []): Promise<Reply> {
   const headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}`, 'Linkedin-Version': VERSION, ...extra };
-  for (const h of omit) delete headers[h];
+  for (const h of omit) Reflect.deleteProperty(headers, h);
   return call(sim.url, path, { headers });
 }
 
@@ -377,7 +377,7 @@ describe('LinkedIn simulator', () => {
   it('records every request with its raw path and query', async () => {
     const before = sim.requests.length;
     await api(sim, `/rest/networkSizes/${ENC_URN}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`);
-    const rec = sim.requests[before]!;
+    const rec = sim.requests[before];
     expect(rec).toMatchObject({
       method: 'GET',
       path: `/rest/networkSizes/${ENC_URN}`,
@@ -459,7 +459,7 @@ describe('faults', () => {
     const before = sim.requests.length;
     await expect(api(sim, lookup)).rejects.toThrow();
     expect(sim.requests.length).toBe(before + 1);
-    expect(sim.requests[before]!.status).toBe(0);
+    expect(sim.requests[before].status).toBe(0);
     expect((await api(sim, lookup)).status).toBe(200);
   });
 
@@ -540,8 +540,8 @@ describe('OAuth token endpoint', () => {
       expect(again.json.access_token).not.toBe(r.json.access_token);
       const use = await api(sim, `/rest/organizations/${ORG}`, { Authorization: `Bearer ${r.json.access_token}` });
       expect(use.status).toBe(200);
-      expect(sim.requests[0]!.path).toBe('/oauth/v2/accessToken');
-      expect(sim.requests[0]!.body).toContain('grant_type=refresh_token');
+      expect(sim.requests[0].path).toBe('/oauth/v2/accessToken');
+      expect(sim.requests[0].body).toContain('grant_type=refresh_token');
     });
   });
 

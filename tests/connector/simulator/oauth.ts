@@ -66,7 +66,7 @@ export class TokenRegistry {
       body: { error, error_description: description },
     });
     if (method !== 'POST') return fail(400, 'invalid_request', `Unsupported HTTP method ${method}; use POST`);
-    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
       return fail(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     }

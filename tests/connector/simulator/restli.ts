@@ -67,7 +67,7 @@ export function parseRestli2(raw: string): RestliValue {
 
   const readLeaf = (): string => {
     const begin = pos;
-    while (pos < raw.length && !STRUCTURAL.has(raw[pos]!)) pos++;
+    while (pos < raw.length && !STRUCTURAL.has(raw[pos])) pos++;
     const text = raw.slice(begin, pos);
     try {
       return decodeComponent(text);
@@ -164,7 +164,7 @@ export function extractTimeIntervals(rawQuery: string, restli2: boolean): TimeIn
       throw new ParamInvalidError('Invalid param. Please see errorDetails for more information.', [
         {
           description: 'Rest.li 1.0 dotted parameters are not accepted with X-Restli-Protocol-Version 2.0.0',
-          input: { inputPath: { fieldPath: dotted[0]![0] } },
+          input: { inputPath: { fieldPath: dotted[0][0] } },
           code: 'INVALID_PARAM',
         },
       ]);

@@ -146,7 +146,7 @@ describe('simulator records validate strictly against the schemas', () => {
       const f = await get(`/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity=${urn(org)}`);
       const fe = f['elements'] as Json[];
       expect(fe).toHaveLength(1);
-      expect((fe[0]!['followerCountsByIndustry'] as unknown[]).length).toBe(100);
+      expect((fe[0]['followerCountsByIndustry'] as unknown[]).length).toBe(100);
       expectValid('follower_statistics', fe[0]);
       const s = await get(`/rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=${urn(org)}`);
       for (const el of s['elements'] as Json[]) expectValid('share_statistics', el);

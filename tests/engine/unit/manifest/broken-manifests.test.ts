@@ -60,7 +60,7 @@ function failure(text: string, baseDir = ENGINE_TESTS_DIR): { error: ConnectorEr
   try {
     compileManifest(text, 'manifest.yaml', baseDir, runtime);
   } catch (error) {
-    if (!(error instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
+    if (!(error instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${String(error)}`, { cause: error });
     return { error, requests: transport.requests.length };
   }
   throw new Error('the manifest compiled, but it should not have');

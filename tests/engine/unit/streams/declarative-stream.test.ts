@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { RECORDS_PER_PARTITION_PER_STATE } from '../../../../engine/streams/state-checkpoints.js';
-import { compile, oneStreamManifest, readStream, startServer, testRuntime, toYaml, type TestServer } from '../../../helpers/index.js';
+import { compile, oneStreamManifest, readStream, startServer, testRuntime, toYaml, type ReadResult, type TestServer } from '../../../helpers/index.js';
 
 let server: TestServer;
 /** Records the server answers per slice (ids after the first get a suffix), and a partition it refuses. */
@@ -114,7 +114,7 @@ describe('DeclarativeStream.read, incremental', () => {
   it('a partition that fails ends the stream after a checkpoint of the slices completed so far', async () => {
     refusedOrg = 'b';
     const { stream } = setup();
-    const result = { records: [], checkpoints: [], events: [] };
+    const result: ReadResult = { records: [], checkpoints: [], events: [] };
     await expect(readStream(stream, config(), { incremental: true, result })).rejects.toThrow(/403/);
     expect(result.records.map((r: Record<string, unknown>) => r.id)).toEqual(['a:2026-01-01', 'a:2026-01-03']);
     expect(result.events.at(-1)).toEqual({ checkpoint: state([['a', '2026-01-05']]) });
