@@ -21,10 +21,10 @@ export async function sync(context: CommandContext, { writer, progress }: SyncOu
   const config = connectorConfig(connector, rawConfig);
   const savedState = writer.open(streams);
   const states = new Map(savedState.map((state) => [(state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, state]));
-  const { PlannedWindows } = await import('../sync/planned-windows.js');
+  const { PlannedSlices } = await import('../sync/planned-slices.js');
   for (const stream of streams) {
     const saved = (states.get(stream.name) as { stream?: { stream_state?: unknown } } | undefined)?.stream?.stream_state;
-    progress.plan(stream.name, await PlannedWindows.of(stream, config, saved));
+    progress.plan(stream.name, await PlannedSlices.of(stream, config, saved));
   }
   const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.cursor ? 'incremental' : 'full_refresh' })) };
   const complete = await readStreams({ connector, runtime, output: writer, config: rawConfig }, catalog, savedState);

@@ -1,5 +1,5 @@
 import type { EventChannel } from '../core/events.js';
-import type { PlannedWindows } from './planned-windows.js';
+import type { PlannedSlices } from './planned-slices.js';
 import type { Redactor } from '../protocol/redactor.js';
 
 export interface ProgressStream {
@@ -15,7 +15,7 @@ interface StreamProgress {
   done: number;
   /** Slices read to their end, saved or not: the progress of a stream without a cursor (one slice per partition). */
   read: number;
-  windows: PlannedWindows;
+  slices: PlannedSlices;
 }
 
 /**
@@ -53,8 +53,8 @@ export class SyncProgress {
     });
   }
 
-  plan(stream: string, windows: PlannedWindows): void {
-    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, read: 0, windows });
+  plan(stream: string, slices: PlannedSlices): void {
+    this.streams.set(stream, { name: stream, status: 'waiting', records: 0, done: 0, read: 0, slices });
   }
 
   record(stream: string): void {
@@ -67,7 +67,7 @@ export class SyncProgress {
   checkpoint(stream: string, streamState: Record<string, unknown>): void {
     const progress = this.streams.get(stream);
     if (!progress) return;
-    progress.done = progress.windows.covered(streamState);
+    progress.done = progress.slices.covered(streamState);
     this.redraw();
   }
 
@@ -117,8 +117,8 @@ export class SyncProgress {
     let total = 0;
     let done = 0;
     for (const stream of this.streams.values()) {
-      total += stream.windows.total;
-      done += Math.min(stream.windows.total, stream.windows.checkpointed ? Math.max(stream.done, stream.read) : stream.read);
+      total += stream.slices.total;
+      done += Math.min(stream.slices.total, stream.slices.checkpointed ? Math.max(stream.done, stream.read) : stream.read);
     }
     if (done === 0 || total === 0) return undefined;
     return ((this.now() - this.startedAt) * (total - done)) / done;
@@ -143,7 +143,7 @@ export class SyncProgress {
     this.lastDraw = now;
     this.clear();
     const lines = [...this.streams.values()].map((s) => {
-      const done = s.windows.checkpointed ? `slices ${s.done}/${s.windows.total}` : `partitions ${s.read}/${s.windows.total}`;
+      const done = s.slices.checkpointed ? `slices ${s.done}/${s.slices.total}` : `partitions ${s.read}/${s.slices.total}`;
       return `${s.name.padEnd(34)} ${s.status.padEnd(10)} ${done}  records ${s.records}`;
     });
     const left = this.estimateLeft();

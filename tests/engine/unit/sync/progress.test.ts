@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { EventChannel } from '../../../../engine/core/events.js';
 import type { HttpRequest } from '../../../../engine/core/http-transport.js';
 import { Redactor } from '../../../../engine/protocol/redactor.js';
-import { PlannedWindows } from '../../../../engine/sync/planned-windows.js';
+import { PlannedSlices } from '../../../../engine/sync/planned-slices.js';
 import { SyncProgress } from '../../../../engine/sync/progress.js';
 
 function progressOn(isTTY: boolean) {
@@ -19,8 +19,8 @@ const request: HttpRequest = { method: 'GET', url: 'https://api.example.com/rest
 const retryLine = "Caught retryable error '429 Too Many Requests' after 1 tries. Waiting 5 seconds then retrying...";
 
 /** `count` windows of each account (no cursor when `cursorField` is null), ending at 1, 2, 3... (epoch ms), under the cursor `period_end`. */
-function windows(count: number, orgs = ['1'], cursorField: string | null = 'period_end'): PlannedWindows {
-  const planned = new PlannedWindows(cursorField ?? undefined);
+function windows(count: number, orgs = ['1'], cursorField: string | null = 'period_end'): PlannedSlices {
+  const planned = new PlannedSlices(cursorField ?? undefined);
   for (const org of orgs) for (let end = 1; end <= count; end++) planned.add({ account_id: org }, end);
   return planned;
 }

@@ -5,7 +5,7 @@ import { partitionKey } from '../streams/stream-state.js';
  * The slices a sync of one stream plans to read, in order per partition, so that a STATE tells how many are done:
  * a partition's cursor is the end of its last completed slice. (A STATE need not follow every slice.)
  */
-export class PlannedWindows {
+export class PlannedSlices {
   private readonly ends = new Map<string, unknown[]>();
   total = 0;
 
@@ -17,8 +17,8 @@ export class PlannedWindows {
     return this.cursorField !== undefined;
   }
 
-  static async of(stream: DeclarativeStream, config: Record<string, unknown>, state: unknown): Promise<PlannedWindows> {
-    const slices = new PlannedWindows(stream.cursor?.field);
+  static async of(stream: DeclarativeStream, config: Record<string, unknown>, state: unknown): Promise<PlannedSlices> {
+    const slices = new PlannedSlices(stream.cursor?.field);
     for await (const planned of stream.plan(config, state)) slices.add(planned.partition, planned.slice?.end_time);
     return slices;
   }
