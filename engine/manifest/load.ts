@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, type Node } from 'yaml';
 import { configError } from '../core/errors.js';
 
 export interface Position {
@@ -61,6 +61,8 @@ export function loadManifestText(text: string, file: string): LoadedManifest {
       return value;
     }
     if (isScalar(node)) return node.value;
+    // `*name` repeats what `&name` marks: the same declaration, read again where the alias stands.
+    if (isAlias(node)) return convert(node.resolve(document));
     return node ?? null;
   };
 
