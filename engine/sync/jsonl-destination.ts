@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { configError } from '../core/errors.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
@@ -94,7 +94,7 @@ export class JsonLinesDestination implements Destination {
   private checkWritable(): void {
     const probe = join(this.dir, `.write-check-${process.pid}`);
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeFolder(this.dir);
       writeFileSync(probe, '');
       rmSync(probe);
     } catch (error) {
@@ -104,10 +104,23 @@ export class JsonLinesDestination implements Destination {
           ? 'it may not be written'
           : code === 'ENOTDIR' || code === 'EEXIST'
             ? 'it, or a folder above it, is a file'
-            : (code ?? String(error));
+            : code === 'ENOENT'
+              ? 'a folder cannot be made there'
+              : (code ?? String(error));
       throw configError('OUTPUT_INVALID', `Cannot use ${this.dir} as the output folder: ${why}.`);
     }
   }
+}
+
+/**
+ * Makes `dir` and the folders above it that are missing, one at a time: Node's own recursive mkdir never returns
+ * where the system refuses a folder whose parent exists (as /proc does).
+ */
+function makeFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeFolder(parent);
+  mkdirSync(dir);
 }
 
 function syncToDisk(path: string): void {

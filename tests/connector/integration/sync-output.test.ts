@@ -141,6 +141,13 @@ describe('sync output', () => {
       expect(result.requests).toBe(0);
     });
 
+    it('a folder the system refuses to make (under /proc) is named at once, not retried forever', async () => {
+      const result = await sync('/proc/connector-output/pages');
+      expect(result.code).toBe(1);
+      expect(result.requests).toBe(0);
+      expect(result.stderr).toBe('Cannot use /proc/connector-output/pages as the output folder: a folder cannot be made there.\n');
+    });
+
     it('a config error leaves no database file behind', async () => {
       const bad = writeFiles({ 'config.json': { credentials: { auth_method: 'access_token', access_token: 'x' } } });
       const path = join(files.dir, 'never.sqlite');
