@@ -6,7 +6,7 @@
 // what a read must return. Not a helper: a server, as tests/connector/simulator/ is for the connector.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { listenOnLoopback } from '../helpers/index.js';
+import { listenOnLoopback, receive } from '../helpers/index.js';
 
 export const DAY_MS = 86_400_000;
 /** The bearer token the API accepts unless told otherwise. */
@@ -348,20 +348,8 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
     });
 
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      const parsed = new URL(url, 'http://localhost');
-      const request: ApiRequest = {
-        method: req.method ?? 'GET',
-        url,
-        path: parsed.pathname,
-        query: parsed.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        status: 0,
-      };
+    void receive(req).then((seen) => {
+      const request: ApiRequest = { ...seen, status: 0 };
       requests.push(request);
       const counted = request.path.startsWith('/api');
       if (counted) {

@@ -49,8 +49,14 @@ export function writeFiles(files: Record<string, unknown>): Record<string, strin
   return paths;
 }
 
-/** Runs the CLI in this process, with injected clock or transport. */
+/** Runs the CLI in this process, with injected clock or transport; stdout is parsed as protocol messages. */
 export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Promise<RunResult> {
+  const run = await runInProcessText(args, io);
+  return { ...run, messages: parseLines(run.stdout) };
+}
+
+/** Runs the CLI in this process, its output kept as text (help, `validate`). */
+export async function runInProcessText(args: string[], io: Partial<CliIo> = {}): Promise<Omit<RunResult, 'messages'>> {
   let stdout = '';
   let stderr = '';
   const sink = new Writable({
@@ -64,7 +70,7 @@ export async function runInProcess(args: string[], io: Partial<CliIo> = {}): Pro
     stderr: { write: (text: string) => (stderr += text) },
     ...io,
   });
-  return { code, stdout, stderr, messages: parseLines(stdout) };
+  return { code, stdout, stderr };
 }
 
 /**

@@ -120,23 +120,32 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A loopback server on a free port; `handler` answers each request (index counts from 0). */
-export async function startServer(handler: (request: SeenRequest, index: number) => Reply | Promise<Reply>): Promise<TestServer> {
-  const requests: SeenRequest[] = [];
-  const server = http.createServer((req, res) => {
+/** A request as a loopback server received it, its body read to the end. */
+export function receive(req: http.IncomingMessage): Promise<SeenRequest> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', reject);
     req.on('end', () => {
       const url = req.url ?? '/';
       const parsed = new URL(url, 'http://localhost');
-      const seen: SeenRequest = {
+      resolve({
         method: req.method ?? 'GET',
         url,
         path: parsed.pathname,
         query: parsed.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      };
+      });
+    });
+  });
+}
+
+/** A loopback server on a free port; `handler` answers each request (index counts from 0). */
+export async function startServer(handler: (request: SeenRequest, index: number) => Reply | Promise<Reply>): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    void receive(req).then((seen) => {
       const index = requests.length;
       requests.push(seen);
       Promise.resolve(handler(seen, index))

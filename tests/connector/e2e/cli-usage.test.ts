@@ -3,32 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../../../bin/run-cli.js';
-import { CLI_PATH, PROJECT_ROOT, runChild, writeFiles } from '../../helpers/index.js';
+import { CLI_PATH, PROJECT_ROOT, runChild, runInProcessText, writeFiles } from '../../helpers/index.js';
 import { accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 const COMMANDS = ['spec', 'check', 'discover', 'read', 'validate', 'sync'];
 
-/** The CLI in this process, its output kept as text (help is text, not protocol messages). */
-async function runText(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      stdout += chunk.toString();
-      callback();
-    },
-  });
-  const code = await runCli(args, { stdout: sink, stderr: { write: (text: string) => (stderr += text) } });
-  return { code, stdout, stderr };
-}
-
 describe('help and version', () => {
   it.each([['--help'], ['-h'], ['help']])('%s prints the overall usage on stdout, every command in it, exit 0', async (flag) => {
-    const run = await runText([flag]);
+    const run = await runInProcessText([flag]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Usage: linkedin-pages-source COMMAND \[options\]\n/);
@@ -37,7 +21,7 @@ describe('help and version', () => {
 
   it.each(COMMANDS)('%s --help describes that command and its options', async (command) => {
     for (const args of [[command, '--help'], ['help', command], ['-h', command]]) {
-      const run = await runText(args);
+      const run = await runInProcessText(args);
       expect(run.code).toBe(0);
       expect(run.stdout.startsWith(`Usage: linkedin-pages-source ${command}`)).toBe(true);
       expect(run.stdout).toContain('--manifest PATH');
@@ -45,7 +29,7 @@ describe('help and version', () => {
   });
 
   it('sync --help lists the output options', async () => {
-    const run = await runText(['sync', '--help']);
+    const run = await runInProcessText(['sync', '--help']);
     for (const option of ['--config CONFIG.json', '--output PATH', '--streams a,b', '--format sqlite|jsonl', '--table-prefix PREFIX']) {
       expect(run.stdout).toContain(option);
     }
@@ -53,7 +37,7 @@ describe('help and version', () => {
   });
 
   it.each([['--version'], ['-V']])('%s prints the name and version', async (flag) => {
-    const run = await runText([flag]);
+    const run = await runInProcessText([flag]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`linkedin-pages-source ${version}\n`);
   });
@@ -69,7 +53,7 @@ describe('usage mistakes: exit 2, a plain message, then the usage', () => {
     [['sync', '--config', 'c.json', '--output', 'o', '--format', 'csv'], '--format is "csv"; expected sqlite or jsonl.', 'Usage: linkedin-pages-source sync'],
     [[], 'No command given.', 'Usage: linkedin-pages-source COMMAND'],
   ])('%j', async (args, message, usage) => {
-    const run = await runText(args);
+    const run = await runInProcessText(args);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.startsWith(`${message}\n\n${usage}`)).toBe(true);
