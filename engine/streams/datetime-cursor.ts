@@ -68,10 +68,14 @@ export class DatetimeCursor {
     };
   }
 
-  /** Slices of `range` still to read after `cursor` (the end of the last completed slice), oldest first. */
+  /**
+   * Slices of `range` still to read after `cursor` (the end of the last completed slice), oldest first. A cursor
+   * between two slice boundaries (one this connector did not write) is taken back to the boundary before it: that
+   * day or month is read again rather than skipped.
+   */
   slices(range: DateRange, cursor: number | undefined): DateSlice[] {
     let from = range.start;
-    if (cursor !== undefined) from = Math.max(from, alignUp(addDuration(cursor, range.lookback, -1), range.granularity));
+    if (cursor !== undefined) from = Math.max(from, alignDown(addDuration(cursor, range.lookback, -1), range.granularity));
     const slices: DateSlice[] = [];
     while (from < range.end) {
       const to = Math.min(alignDown(addDuration(from, range.step), range.granularity), range.end);
