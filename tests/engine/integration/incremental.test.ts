@@ -70,7 +70,7 @@ describe('incremental reads of a date-sliced stream', () => {
     expect(records(first.messages).map(key).sort()).toEqual(expectedDays(START, END).map(key).sort());
     expect(records(first.messages)).toHaveLength(59 * ACCOUNTS.length);
     expectCompleteStream(first.messages, STREAM);
-    expect(cursorOf(first.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: END } })) });
+    expect(cursorOf(first.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: END } })), granularity: 'P1D' });
   });
 
   it('from the final STATE: nothing at the same moment; later, only the windows that became final', async () => {
@@ -87,7 +87,7 @@ describe('incremental reads of a date-sliced stream', () => {
     expect(records(later.messages)).toEqual(expectedDays(END, '2026-12-02'));
     const seen = new Set(records(first.messages).map(key));
     expect(records(later.messages).filter((r) => seen.has(key(r)))).toEqual([]);
-    expect(cursorOf(later.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: '2026-12-02' } })) });
+    expect(cursorOf(later.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: '2026-12-02' } })), granularity: 'P1D' });
 
     // Ten more days: windows of 7 days again, from where the state stopped.
     clock.advance(10 * DAY_MS);
