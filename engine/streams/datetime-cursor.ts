@@ -36,6 +36,9 @@ export class DatetimeCursor {
   private readonly granularity: Template;
   private readonly lookback: Template;
   private readonly where: string;
+  /** The config values start_datetime and granularity read, to name them when they do not fit. */
+  private readonly startReads: string[];
+  private readonly granularityReads: string[];
 
   constructor(definition: DatetimeBasedCursorDefinition, path: Path, context: ComponentContext) {
     this.field = definition.cursor_field;
@@ -46,6 +49,8 @@ export class DatetimeCursor {
     this.granularity = context.template(definition.granularity, [...path, 'granularity']);
     this.lookback = context.template(definition.lookback_window, [...path, 'lookback_window']);
     this.where = context.describe(path);
+    this.startReads = configReferences(definition.start_datetime);
+    this.granularityReads = configReferences(definition.granularity);
   }
 
   async range(context: ExpressionContext): Promise<DateRange> {
@@ -68,10 +73,14 @@ export class DatetimeCursor {
     };
   }
 
-  /** Slices of `range` still to read after `cursor` (the end of the last completed slice), oldest first. */
+  /**
+   * Slices of `range` still to read after `cursor` (the end of the last completed slice), oldest first. A cursor
+   * between two slice boundaries (one this connector did not write) is taken back to the boundary before it: that
+   * day or month is read again rather than skipped.
+   */
   slices(range: DateRange, cursor: number | undefined): DateSlice[] {
     let from = range.start;
-    if (cursor !== undefined) from = Math.max(from, alignUp(addDuration(cursor, range.lookback, -1), range.granularity));
+    if (cursor !== undefined) from = Math.max(from, alignDown(addDuration(cursor, range.lookback, -1), range.granularity));
     const slices: DateSlice[] = [];
     while (from < range.end) {
       const to = Math.min(alignDown(addDuration(from, range.step), range.granularity), range.end);
@@ -98,6 +107,22 @@ export class DatetimeCursor {
       case 'iso8601':
         return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
     }
+  }
+
+  /** The error of a first read whose range starts after it ends: it would read nothing, whatever the API holds. */
+  startAfterEnd(range: DateRange, config: Record<string, unknown>): Error {
+    const reads = this.startReads.map((key) => `config.${key} = ${JSON.stringify(config[key])}`).join(', ');
+    return configError(
+      'CONFIG_INVALID',
+      `start_datetime at ${this.where} is ${describeDate(range.start)}, after the end of the range (${describeDate(range.end)}, exclusive): ` +
+        `a sync would read nothing.${reads ? ` It comes from ${reads}.` : ''} Give a start date before ${describeDate(range.end)}.`,
+    );
+  }
+
+  /** What sets the granularity, for messages: the config values it reads, or the manifest. */
+  granularitySource(config: Record<string, unknown>): string {
+    if (this.granularityReads.length === 0) return `the granularity at ${this.where}`;
+    return this.granularityReads.map((key) => `config.${key} (now ${JSON.stringify(config[key])})`).join(', ');
   }
 
   /** Reads a cursor value written in the cursor's format; undefined when it is not one. */
@@ -129,6 +154,23 @@ export class DatetimeCursor {
       throw configError('CONFIG_INVALID', `${field} at ${this.where}: ${(error as Error).message}.`);
     }
   }
+}
+
+/** The top-level config keys an expression names (`config.start_date` gives start_date). */
+function configReferences(expression: unknown): string[] {
+  if (typeof expression !== 'string') return [];
+  return [...new Set([...expression.matchAll(/\bconfig\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]))];
+}
+
+/** The last moment of year 9999: later values are no date anyone means. */
+const LAST_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A date for messages: YYYY-MM-DD (UTC), with the time when it is not midnight; beyond year 9999, said so. */
+export function describeDate(ms: number): string {
+  if (!Number.isFinite(ms) || ms > LAST_DATE_MS) return `${ms}, beyond any date`;
+  if (ms < -8.64e15) return `${ms}, before any date`;
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
 
 function tryParse(value: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EventChannel } from '../core/events.js';
+import type { Logger } from '../core/runtime.js';
 import { asConnectorError, configError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import { inTurns, type Limiter } from '../core/concurrency.js';
@@ -50,10 +51,12 @@ export class DeclarativeStream {
   private readonly retriever: SimpleRetriever;
   private readonly transformations: Transformation[];
   private readonly events: EventChannel;
+  private readonly logger: Logger;
 
   constructor(definition: DeclarativeStreamDefinition, path: Path, context: ComponentContext) {
     this.name = definition.name;
     this.events = context.runtime.events;
+    this.logger = context.runtime.logger;
     this.primaryKey = definition.primary_key;
     this.schema = loadSchema(definition.schema_file, context, [...path, 'schema_file']);
     this.retriever = context.build(definition.retriever, [...path, 'retriever']);
@@ -76,12 +79,13 @@ export class DeclarativeStream {
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
     const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
+    const warn = (message: string) => this.logger.log('WARN', message);
     const tasks: Promise<void>[] = [];
     // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
     let partitionsFailure: unknown;
     try {
-      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state })) {
+      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state, warn })) {
         const task = reader.read(slice);
         task.catch(() => undefined);
         tasks.push(task);

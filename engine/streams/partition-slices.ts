@@ -20,11 +20,14 @@ export interface SliceChoice {
    * unsliced, so that a check sends a request for it whatever the dates.
    */
   latest?: boolean;
+  /** Told what the state's cursors suggest is wrong with them (a read logs it as a WARN); silent without. */
+  warn?: (message: string) => void;
 }
 
 /**
  * The slices of every partition: partition after partition, each one's slices together and oldest first. The
- * cursor's range is evaluated once, before the first partition, so a bad date or step fails before any request.
+ * cursor's range is evaluated once, before the first partition, and the state checked against it, so a bad date or
+ * step, or a state written with another granularity, fails before any request.
  */
 export async function* partitionSlices(
   base: ExpressionContext,
@@ -33,6 +36,7 @@ export async function* partitionSlices(
   choice: SliceChoice = {},
 ): AsyncGenerator<PartitionSlice> {
   const range = cursor ? await cursor.range(base) : undefined;
+  if (range) choice.state?.begin(range, base.config, choice.warn);
   for await (const partition of partitions) {
     const saved = choice.state?.get(partition.key);
     const slices: (DateSlice | undefined)[] = cursor && range ? cursor.slices(range, saved) : [undefined];

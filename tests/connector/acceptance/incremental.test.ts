@@ -114,6 +114,7 @@ describe('incremental', () => {
     }
     expect(states(result.messages, FOLLOWERS).at(-1)!.state.stream.stream_state).toEqual({
       states: [{ partition: { organization_id: String(ORG) }, cursor: { timeRangeEnd: FAR_FUTURE } }],
+      granularity: 'P1D',
     });
     expect(statisticsRequestsSince(before)).toEqual([]);
   });

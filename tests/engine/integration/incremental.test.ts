@@ -70,7 +70,7 @@ describe('incremental reads of a date-sliced stream', () => {
     expect(records(first.messages).map(key).sort()).toEqual(expectedDays(START, END).map(key).sort());
     expect(records(first.messages)).toHaveLength(59 * ACCOUNTS.length);
     expectCompleteStream(first.messages, STREAM);
-    expect(cursorOf(first.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: END } })) });
+    expect(cursorOf(first.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: END } })), granularity: 'P1D' });
   });
 
   it('from the final STATE: nothing at the same moment; later, only the windows that became final', async () => {
@@ -87,7 +87,7 @@ describe('incremental reads of a date-sliced stream', () => {
     expect(records(later.messages)).toEqual(expectedDays(END, '2026-12-02'));
     const seen = new Set(records(first.messages).map(key));
     expect(records(later.messages).filter((r) => seen.has(key(r)))).toEqual([]);
-    expect(cursorOf(later.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: '2026-12-02' } })) });
+    expect(cursorOf(later.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: '2026-12-02' } })), granularity: 'P1D' });
 
     // Ten more days: windows of 7 days again, from where the state stopped.
     clock.advance(10 * DAY_MS);
@@ -132,5 +132,57 @@ describe('incremental reads of a date-sliced stream', () => {
     expect(full.requests).toHaveLength(9 * ACCOUNTS.length);
     expect(records(full.messages)).toHaveLength(59 * ACCOUNTS.length);
     expect(states(full.messages).length).toBeGreaterThanOrEqual(1);
+  });
+
+  describe('states this connector did not write', () => {
+    const stateOf = (day: string, extra: Record<string, unknown> = {}) => [
+      { type: 'STREAM', stream: { stream_descriptor: { name: STREAM }, stream_state: { states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day } })), ...extra } } },
+    ];
+    const warnings = (messages: Message[]) => messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message as string);
+
+    it('a cursor with a time of day re-reads that day: each day after it is read once', async () => {
+      const resumed = await read(stateOf('2026-11-25T13:30:00Z'));
+      expect(resumed.requests).toEqual(ACCOUNTS.map((account) => ({ account, since: '2026-11-25', until: END })));
+      expect(records(resumed.messages).map(key)).toEqual(expectedDays('2026-11-25', END).map(key));
+      expect(cursorOf(resumed.messages)).toEqual({ states: ACCOUNTS.map((account_id) => ({ partition: { account_id }, cursor: { day: END } })), granularity: 'P1D' });
+    });
+
+    it('a cursor after the newest final day reads nothing and warns, naming the stream, the date and the reset', async () => {
+      const resumed = await read(stateOf('2030-01-01', { granularity: 'P1D' }));
+      expect(resumed.requests).toEqual([]);
+      expect(records(resumed.messages)).toEqual([]);
+      expectCompleteStream(resumed.messages, STREAM, false);
+      const told = warnings(resumed.messages);
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain(`Stream "${STREAM}": the saved cursor of 2 partitions (the latest) is 2030-01-01, after the newest final data (up to ${END}, exclusive)`);
+      expect(told[0]).toContain("remove this stream's entry from the state");
+    });
+
+    it('a state written with monthly windows is refused before any request: the config error says what to do', async () => {
+      const before = api.requests.length;
+      const run = await runInProcess(
+        ['read', '--manifest', manifest, '--config', files['config.json'], '--catalog', files['catalog.json'], '--state', writeFiles({ 's.json': stateOf('2026-11-01', { granularity: 'P1M' }) })['s.json']],
+        { clock },
+      );
+      expect(run.code).toBe(1);
+      expect(api.requests.length).toBe(before);
+      expect(records(run.messages)).toEqual([]);
+      expect(states(run.messages)).toEqual([]);
+      const [error] = traces(run.messages, 'ERROR').map((t) => t.error as { message: string; failure_type: string });
+      expect(error.failure_type).toBe('config_error');
+      expect(error.message).toContain(`The saved state of stream "${STREAM}" was written with monthly windows (P1M), but this read's are daily (P1D`);
+      expect(error.message).toContain('go back to the previous granularity, or reset the stream');
+    });
+
+    it('a start_date after the newest final day is a config error naming start_datetime and config.start_date', async () => {
+      const future = writeFiles({ 'future.json': accessConfig(api.apiUrl, { account_ids: ACCOUNTS.join(', '), start_date: '2027-01-01' }) })['future.json'];
+      const before = api.requests.length;
+      const run = await runInProcess(['read', '--manifest', manifest, '--config', future, '--catalog', files['catalog.json']], { clock });
+      expect(run.code).toBe(1);
+      expect(api.requests.length).toBe(before);
+      const [error] = traces(run.messages, 'ERROR').map((t) => t.error as { message: string; failure_type: string });
+      expect(error.failure_type).toBe('config_error');
+      expect(error.message).toContain(`is 2027-01-01, after the end of the range (${END}, exclusive): a sync would read nothing. It comes from config.start_date = "2027-01-01".`);
+    });
   });
 });

@@ -171,6 +171,26 @@ describe('resuming from a cursor', () => {
     expect(await slicesOf(overrides, utc(2030, 1, 1))).toEqual([]);
   });
 
+  it('a cursor between day boundaries (midday, fractional) re-reads its day: nothing is skipped', async () => {
+    const fromJan15 = [
+      { start: utc(2026, 1, 15), end: utc(2026, 2, 14) },
+      { start: utc(2026, 2, 14), end: utc(2026, 3, 1) },
+    ];
+    expect(await slicesOf(overrides, utc(2026, 1, 15, 12))).toEqual(fromJan15);
+    expect(await slicesOf(overrides, utc(2026, 1, 15) + 0.5)).toEqual(fromJan15);
+    expect(await slicesOf(overrides, utc(2026, 1, 16) - 1)).toEqual(fromJan15);
+  });
+
+  it('a cursor in the middle of a month re-reads that month (MONTH granularity)', async () => {
+    const slices = await slicesOf({ granularity: 'P1M', step: 'P1M', start_datetime: utc(2026, 1, 1), end_datetime: utc(2026, 6, 1) }, utc(2026, 4, 17, 9));
+    expect(slices.map((s) => s.start)).toEqual([utc(2026, 4, 1), utc(2026, 5, 1)]);
+  });
+
+  it('a cursor beyond any date leaves nothing to read', async () => {
+    expect(await slicesOf(overrides, 1e20)).toEqual([]);
+    expect(await slicesOf({ granularity: 'P1M', step: 'P1M' }, 1e20)).toEqual([]);
+  });
+
   it('a cursor before the start starts at the start', async () => {
     expect((await slicesOf(overrides, utc(2020, 1, 1)))[0]).toEqual({ start: utc(2026, 1, 1), end: utc(2026, 1, 31) });
   });

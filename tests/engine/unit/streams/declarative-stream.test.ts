@@ -55,7 +55,7 @@ function setup() {
   return { stream, urls: () => server.requests.slice(before).map((r) => r.url) };
 }
 const config = () => ({ base: server.url });
-const state = (entries: [string, string][]) => ({ states: entries.map(([org, day]) => ({ partition: { org }, cursor: { day } })) });
+const state = (entries: [string, string][]) => ({ states: entries.map(([org, day]) => ({ partition: { org }, cursor: { day } })), granularity: 'P1D' });
 
 describe('DeclarativeStream.read, incremental', () => {
   it('requests each partition (duplicates removed) and slice; with few records, one checkpoint at the end covers all', async () => {

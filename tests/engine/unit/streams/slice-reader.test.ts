@@ -97,9 +97,9 @@ describe('SliceReader', () => {
         continue;
       }
       states += 1;
-      expect(event.checkpoint).toEqual({ states: [...covered].map(([org, end]) => ({ partition: { org }, cursor: { day: end } })) });
+      expect(event.checkpoint).toEqual({ states: [...covered].map(([org, end]) => ({ partition: { org }, cursor: { day: end } })), granularity: 'P1D' });
     }
     expect(states).toBeGreaterThan(2);
-    expect(events.at(-1)).toEqual({ checkpoint: { states: ['b', 'a'].map((org) => ({ partition: { org }, cursor: { day: day(DAYS) } })) } });
+    expect(events.at(-1)).toEqual({ checkpoint: { states: ['b', 'a'].map((org) => ({ partition: { org }, cursor: { day: day(DAYS) } })), granularity: 'P1D' } });
   });
 });
