@@ -161,6 +161,16 @@ describe('OAuth 2.0 refresh-token authentication', () => {
     expect(tokenCalls(api).map((r) => r.status)).toEqual([503, 503, 200]);
     expect(clock.sleeps).toEqual([5000, 10000]);
   });
+
+  it('a token endpoint 5xx with Retry-After waits as long as it says, with the default error handler of the authenticator', async () => {
+    const clock = new FakeClock(TEST_NOW);
+    const api = await oauthApi(clock);
+    api.addFault({ match: TOKEN_PATH, status: 500, headers: { 'Retry-After': '1' }, times: 2 });
+    const result = await run('read', clock, oauthConfig(api), ['accounts']);
+    expect(result.code).toBe(0);
+    expect(tokenCalls(api).map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(clock.sleeps).toEqual([1000, 1000]);
+  });
 });
 
 describe('secrets never appear in any output', () => {
