@@ -38,6 +38,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
     events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
+    redact: (text) => redactor.redact(text),
     onConfigUpdate: (update) => {
       if (!rawConfig) return;
       rawConfig = update(rawConfig);

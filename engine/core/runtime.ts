@@ -20,6 +20,11 @@ export interface Runtime {
   /** Values obtained at run time (access tokens) that must be masked in every output. */
   addSecret(value: string): void;
   /**
+   * `text` with every secret known so far masked. Output is masked again as it leaves the process; this is for text
+   * cut short before then (an excerpt of a response body), where a secret across the cut would leave its start.
+   */
+  redact(text: string): string;
+  /**
    * Called when the connector's config changes at run time (a rotated OAuth refresh token). `update` is applied
    * to the config as the user gave it, which is then handed back to the platform.
    */

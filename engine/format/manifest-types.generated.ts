@@ -146,7 +146,7 @@ export interface ErrorHandlerDefinition {
   max_wait_seconds: number;
   response_filters: HttpResponseFilterDefinition[];
   /**
-   * Tried in order; the first that gives a wait wins (e.g. a Retry-After header, then exponential).
+   * Tried in order; the first that gives a wait wins. By default a Retry-After header, else exponential (5, 10, 20, 40 s).
    */
   backoff_strategies: BackoffDefinition[];
   rate_limit_message?: TemplateDefinition;

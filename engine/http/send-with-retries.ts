@@ -74,7 +74,7 @@ async function sendOnce(request: HttpRequest, runtime: Runtime): Promise<Attempt
 
 async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions): Promise<ConnectorError> {
   const failureType: FailureType = verdict.failureType ?? (outcome.response?.status === 401 ? 'config_error' : 'system_error');
-  const detail = outcome.response ? excerpt(outcome.response.body) : '';
+  const detail = outcome.response ? excerpt(outcome.response.body, options.runtime) : '';
   const message =
     verdict.message ??
     `${options.describe} failed with ${verdict.reason}${detail ? `: ${detail}` : ''}`;
@@ -88,7 +88,7 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
 
 async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number, request: HttpRequest): Promise<ConnectorError> {
   const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
-  const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body)}` : ''}`;
+  const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body, options.runtime)}` : ''}`;
   if (verdict.action !== 'RATE_LIMITED') {
     const advice = outcome.error ? unreachable(request) : 'This is usually temporary; try again later.';
     return transientError('RETRY_EXHAUSTED', verdict.message ? `${verdict.message} (${base})` : `${base} ${advice}`, { internalMessage });
@@ -122,8 +122,9 @@ function parseJson(text: string): unknown {
   }
 }
 
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
+/** The start of a body for a message, its secrets masked before it is cut (a secret across the cut would leave its start). */
+function excerpt(body: string, runtime: Pick<Runtime, 'redact'>): string {
+  const flat = runtime.redact(body).replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
 }
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { configError } from '../core/errors.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
+import { savedStateProblem } from './saved-state.js';
 
 const STATE_FILE = 'state.json';
 /** Where a full-refresh stream's records gather until the stream is complete and replaces its file. */
@@ -47,6 +48,15 @@ export class JsonLinesDestination implements Destination {
       throw configError(
         'STATE_INVALID',
         `The state file ${path} is not an object of states by stream name. Fix it, or remove it to sync every stream from its start date.`,
+      );
+    }
+    for (const [stream, state] of Object.entries(states)) {
+      const problem = savedStateProblem(state, stream);
+      if (problem === undefined) continue;
+      throw configError(
+        'STATE_INVALID',
+        `The state file ${path} has an entry ${JSON.stringify(stream)} that is not a STATE message of that stream (${problem}). ` +
+          `Fix it, or remove that entry to sync stream ${JSON.stringify(stream)} from its start date.`,
       );
     }
     this.states = states as Record<string, unknown>;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { ConnectorError, configError } from '../core/errors.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
+import { savedStateProblem } from './saved-state.js';
 
 interface Table {
   name: string;
@@ -189,15 +190,17 @@ function refusal(path: string, table: string, as: string): Error {
 }
 
 function parseSavedState(row: { stream: string; state: string }, table: string, path: string): unknown {
+  const where = `The saved state of stream "${row.stream}" in table ${table} of ${path}`;
+  const reset = `Delete that row (DELETE FROM ${table} WHERE stream = '${row.stream.replace(/'/g, "''")}') to sync that stream from its start date.`;
+  let state: unknown;
   try {
-    return JSON.parse(row.state) as unknown;
+    state = JSON.parse(row.state) as unknown;
   } catch {
-    throw configError(
-      'STATE_INVALID',
-      `The saved state of stream "${row.stream}" in table ${table} of ${path} is not valid JSON. ` +
-        `Delete that row (DELETE FROM ${table} WHERE stream = '${row.stream.replace(/'/g, "''")}') to sync that stream from its start date.`,
-    );
+    throw configError('STATE_INVALID', `${where} is not valid JSON. ${reset}`);
   }
+  const problem = savedStateProblem(state, row.stream);
+  if (problem !== undefined) throw configError('STATE_INVALID', `${where} is not a STATE message of that stream (${problem}). ${reset}`);
+  return state;
 }
 
 /** An output that cannot be used, said with its path and the reason; errors of the connector's own pass through. */

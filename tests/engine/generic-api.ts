@@ -65,7 +65,10 @@ export interface Fault {
   times?: number;
   /** Answer this status instead (with `body`, default a JSON error, and `headers`). */
   status?: number;
-  /** With `status`: a body that repeats the request's Authorization header, as some error pages do. */
+  /**
+   * With `status`: a body that repeats the request's Authorization header, as some error pages do; the fields of
+   * `body` (an object) come before the header's copy.
+   */
   echoAuthorization?: boolean;
   body?: unknown;
   headers?: Record<string, string>;
@@ -376,7 +379,7 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
             ? {
                 status: fault.status,
                 body: fault.echoAuthorization
-                  ? { error: 'fault', authorization: request.headers.authorization ?? null }
+                  ? { error: 'fault', ...(fault.body as object | undefined), authorization: request.headers.authorization ?? null }
                   : (fault.body ?? { error: 'fault', message: `injected ${fault.status}` }),
                 headers: fault.headers,
               }

@@ -75,6 +75,7 @@ export function testRuntime(options: { clock?: FakeClock; transport?: HttpTransp
     events: new EventChannel(),
     signal: abort.signal,
     addSecret: (value) => void secrets.push(value),
+    redact: (text) => secrets.reduce((masked, secret) => masked.split(secret).join('****'), text),
     onConfigUpdate: (update) => {
       config = update(config);
       configUpdates.push(config);

@@ -140,6 +140,16 @@ describe('OAuth 2.0 refresh-token authentication', () => {
       expect(clock.sleeps).toEqual([5000, 10000]);
     });
   });
+
+  it('a token endpoint 5xx with Retry-After waits as long as it says', async () => {
+    await withSimulator(oauthSim(), async (sim, clock) => {
+      sim.addFault({ kind: 'status', status: 500, match: '/oauth', times: 2, headers: { 'Retry-After': '1' } });
+      const run = await read(sim, clock, oauthConfig(sim), ['organization_lookup']);
+      expect(run.code).toBe(0);
+      expect(tokenCalls(sim)).toHaveLength(3);
+      expect(clock.sleeps).toEqual([1000, 1000]);
+    });
+  });
 });
 
 describe('secrets never appear in any output', () => {

@@ -148,3 +148,17 @@ describe('failures that end a stream', () => {
     expect(traces(run.messages, 'ERROR')[0].error.message).toContain('Unknown account nosuch');
   });
 });
+
+describe('a catalog the read refuses', () => {
+  it('a stream listed twice: a config error naming it and both entries, before any request or record', async () => {
+    const run = await read(['accounts', 'items_by_offset', 'accounts']);
+    expect(run.code).toBe(1);
+    const errors = traces(run.messages, 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].error.failure_type).toBe('config_error');
+    expect(errors[0].error.message).toBe('Catalog entries 0 and 2 both ask for stream "accounts": list each stream once.');
+    expect(records(run.messages)).toEqual([]);
+    expect(run.messages.filter((m) => m.type === 'STATE')).toEqual([]);
+    expect(run.requests).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 // OAuth 2.0 refresh-token authentication through the CLI (in this process, fake clock) against the generic API's
 // token endpoint: one refresh per read, a 401 mid-read renewing the token, renewal before expiry, a rotated refresh
 // token handed back in a CONTROL message, refusals by the token endpoint, and no secret in any output.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { catalog, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles, type RunResult } from '../../helpers/index.js';
 import { expectedItems, startGenericApi, TOKEN_PATH, type GenericApi, type GenericApiOptions } from '../generic-api.js';
@@ -160,6 +161,16 @@ describe('OAuth 2.0 refresh-token authentication', () => {
     expect(tokenCalls(api).map((r) => r.status)).toEqual([503, 503, 200]);
     expect(clock.sleeps).toEqual([5000, 10000]);
   });
+
+  it('a token endpoint 5xx with Retry-After waits as long as it says, with the default error handler of the authenticator', async () => {
+    const clock = new FakeClock(TEST_NOW);
+    const api = await oauthApi(clock);
+    api.addFault({ match: TOKEN_PATH, status: 500, headers: { 'Retry-After': '1' }, times: 2 });
+    const result = await run('read', clock, oauthConfig(api), ['accounts']);
+    expect(result.code).toBe(0);
+    expect(tokenCalls(api).map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(clock.sleeps).toEqual([1000, 1000]);
+  });
 });
 
 describe('secrets never appear in any output', () => {
@@ -214,6 +225,35 @@ describe('secrets never appear in any output', () => {
       for (const secret of secrets) {
         if (text.includes(secret) || text.includes(encodeURIComponent(secret))) throw new Error(`the secret ${secret.slice(0, 8)}... appears in the output of "${name}"`);
       }
+    }
+  });
+
+  it.each([
+    ['a 400 (its message quotes the body)', 400],
+    ['a 500 after every retry (its internal message quotes the body)', 500],
+  ])('%s: an access token the error body repeats across the 300-character cut leaves no part of it in read or sync', async (_name, status) => {
+    const clock = new FakeClock(TEST_NOW);
+    const api = await oauthApi(clock);
+    // Padded so that the issued token (`at-` and 24 hex digits) starts 10 characters before the excerpt's cut.
+    const padding = { padding: 'x'.repeat(236) };
+    const premise = JSON.stringify({ error: 'fault', ...padding, authorization: `Bearer at-${'0'.repeat(24)}` });
+    expect(premise.indexOf('at-0')).toBe(290);
+    api.addFault({ status, echoAuthorization: true, body: padding, match: '/api/', times: Infinity });
+
+    const read = await run('read', clock, oauthConfig(api), ['accounts']);
+    expect(read.code).toBe(1);
+    const [error] = traces(read.messages, 'ERROR');
+    expect(error.error.internal_message).toContain('"authorization":"Bearer ****"');
+    const files = writeFiles({ 'config.json': oauthConfig(api) });
+    const sync = await runInProcess(['sync', '--manifest', manifest, '--config', files['config.json'], '--output', join(files.dir, 'out'), '--streams', 'accounts'], { clock });
+    expect(sync.code).toBe(1);
+    if (status === 400) expect(sync.stderr).toContain('"authorization":"Bearer ****"');
+
+    const [token] = api.issuedTokens;
+    expect(token).toHaveLength(27);
+    expect(api.requests.filter((r) => r.status === status).length).toBeGreaterThan(1);
+    for (const output of [read.stdout + read.stderr, sync.stdout + sync.stderr]) {
+      for (let length = 6; length <= token.length; length++) expect(output).not.toContain(token.slice(0, length));
     }
   });
 });

@@ -50,4 +50,11 @@ describe('parseConfiguredCatalog', () => {
     expect(error.failureType).toBe('config_error');
     expect(error.message).toBe('Catalog entry 0 ("a") has sync_mode "incremental_deduped"; expected "full_refresh" or "incremental".');
   });
+
+  it('a stream listed twice names it and both entries', () => {
+    const error = refusal({ streams: [entry('a'), entry('b'), entry('a', 'incremental')] });
+    expect(error.code).toBe('CATALOG_INVALID');
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toBe('Catalog entries 0 and 2 both ask for stream "a": list each stream once.');
+  });
 });
