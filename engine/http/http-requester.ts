@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
-import { sendWithRetries, type SuccessfulResponse } from './send-with-retries.js';
+import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
@@ -72,8 +72,11 @@ export class HttpRequester {
     return { method: this.method, url, headers, body, timeoutMs: this.timeoutMs, signal: this.runtime.signal };
   }
 
-  /** Sends the request; undefined when the error handler says to ignore the response. */
-  async send(context: ExpressionContext, options: RequestOptions = {}): Promise<SuccessfulResponse | undefined> {
+  /**
+   * Sends the request; undefined when the error handler says to ignore the response. A successful response whose
+   * body `check` finds unusable is retried (see SendOptions.check).
+   */
+  async send(context: ExpressionContext, options: RequestOptions = {}, check?: SendOptions['check']): Promise<SuccessfulResponse | undefined> {
     const prepared = await this.prepare(context, options);
     const describe = `${this.method} ${new URL(prepared.url).pathname}`;
     return sendWithRetries({
@@ -83,6 +86,7 @@ export class HttpRequester {
       runtime: this.runtime,
       authenticator: this.authenticator,
       describe,
+      check,
     });
   }
 }

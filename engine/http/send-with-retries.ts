@@ -20,6 +20,12 @@ export interface SendOptions {
   authenticator?: Authenticator;
   /** Names the request in messages, e.g. `GET /organizations/123`. */
   describe: string;
+  /**
+   * Whether a successful response's parsed body can be used: undefined when it can, else what is wrong, said so
+   * that it follows the status (`without a list at "elements"`). An unusable body is retried like one that is not
+   * JSON; still unusable after the last attempt, the request fails with RESPONSE_INVALID.
+   */
+  check?: (body: unknown) => string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -42,14 +48,24 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
       outcome = await sendOnce(request, runtime);
     }
     let verdict = await handler.judge(outcome, context);
+    let unusable = false;
     if (verdict.action === 'SUCCESS' && outcome.response) {
       const body = parseJson(outcome.response.body);
-      if (body !== undefined) return { response: outcome.response, body };
-      verdict = { action: 'RETRY', reason: `${verdict.reason} with a body that is not valid JSON` };
+      if (body === undefined) {
+        verdict = { action: 'RETRY', reason: `${verdict.reason} with a body that is not valid JSON` };
+      } else {
+        let problem = options.check?.(body);
+        if (problem instanceof Promise) problem = await problem;
+        if (problem === undefined) return { response: outcome.response, body };
+        verdict = { action: 'RETRY', reason: `${verdict.reason} ${problem}` };
+        unusable = true;
+      }
     }
     if (verdict.action === 'IGNORE') return undefined;
     if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
-    if (attempt >= handler.maxAttempts) throw await exhausted(verdict, outcome, options, attempt, request);
+    if (attempt >= handler.maxAttempts) {
+      throw unusable ? invalid(verdict, outcome, options, attempt) : await exhausted(verdict, outcome, options, attempt, request);
+    }
     const waitMs = handler.waitMs(attempt, outcome.response);
     runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs, rateLimited: verdict.action === 'RATE_LIMITED', stream: context.stream_name });
     // The wording is Airbyte's, which people and log tooling already search for.
@@ -99,6 +115,17 @@ async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: Sen
   return transientError('RATE_LIMITED', [verdict.message, base, extra].filter(Boolean).join(' '), {
     internalMessage,
     rateLimitResetAt: Number.isFinite(reset) ? reset : undefined,
+  });
+}
+
+/** A successful response that was still unusable (the check's verdict) after the last attempt. */
+function invalid(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number): ConnectorError {
+  const tries = attempts === 1 ? 'on its only attempt' : `on all ${attempts} attempts`;
+  const message = `${options.describe} answered ${verdict.reason}, ${tries}: the answer does not have the shape the manifest declares.`;
+  return new ConnectorError(message, {
+    failureType: 'system_error',
+    code: 'RESPONSE_INVALID',
+    internalMessage: `${message}${outcome.response ? ` ${excerpt(outcome.response.body, options.runtime)}` : ''}`,
   });
 }
 

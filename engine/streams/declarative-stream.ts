@@ -52,6 +52,8 @@ export class DeclarativeStream {
   private readonly transformations: Transformation[];
   private readonly events: EventChannel;
   private readonly logger: Logger;
+  /** Fields every record must carry to be written: the cursor's (the state moves over it), then the primary key. */
+  private readonly required: { field: string; role: string }[];
 
   constructor(definition: DeclarativeStreamDefinition, path: Path, context: ComponentContext) {
     this.name = definition.name;
@@ -66,6 +68,10 @@ export class DeclarativeStream {
     this.transformations = definition.transformations.map((transformation, index) =>
       context.build(transformation, [...path, 'transformations', index]),
     );
+    this.required = [
+      ...(this.cursor ? [{ field: this.cursor.field, role: 'the cursor field' }] : []),
+      ...this.primaryKey.filter((field) => field !== this.cursor?.field).map((field) => ({ field, role: 'a primary key field' })),
+    ];
   }
 
   /**
@@ -140,15 +146,43 @@ export class DeclarativeStream {
     return partitionSlices(base, this.cursor, partitions, choice);
   }
 
-  /** The pages of one slice, each page's records transformed. */
-  private async *pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
-    for await (const page of this.retriever.pages(context)) {
-      for (const record of page) {
-        const transforming = this.transform(record, context);
-        if (transforming) await transforming;
+  /**
+   * The pages of one slice, each page's records transformed. A page with a record that lacks a required field is
+   * not taken: its request is retried, then fails (see SimpleRetriever.pages).
+   */
+  private pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+    const check = (records: StreamRecord[]): string | undefined | Promise<string | undefined> => {
+      for (let index = 0; index < records.length; index++) {
+        const transforming = this.transform(records[index], context);
+        if (transforming) return this.transformRest(records, index, transforming, context);
       }
-      yield page;
+      return this.missingField(records);
+    };
+    return this.retriever.pages(context, check);
+  }
+
+  /** The rest of a page's check once a transformation answered with a promise. */
+  private async transformRest(records: StreamRecord[], from: number, pending: Promise<void>, context: ExpressionContext): Promise<string | undefined> {
+    await pending;
+    for (let index = from + 1; index < records.length; index++) await this.transform(records[index], context);
+    return this.missingField(records);
+  }
+
+  /** What the first record lacking a required field (absent or null) lacks, said to follow a status; else undefined. */
+  private missingField(records: StreamRecord[]): string | undefined {
+    const { required } = this;
+    if (required.length === 0) return undefined;
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index];
+      for (let field = 0; field < required.length; field++) {
+        const value = record[required[field].field];
+        if (value === undefined || value === null) {
+          const { field: name, role } = required[field];
+          return `with record ${index + 1} of ${records.length} lacking "${name}" (${role})`;
+        }
+      }
     }
+    return undefined;
   }
 
   /** Applies the transformations in order; a promise only when one of them needs to wait. */

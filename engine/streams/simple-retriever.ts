@@ -7,6 +7,12 @@ import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';
 
+/**
+ * What a stream does with a page's records before they count as read (its transformations), and why they cannot
+ * be used (a record without a field every record must have), said to follow a status; undefined when they can.
+ */
+export type PageCheck = (records: StreamRecord[]) => string | undefined | Promise<string | undefined>;
+
 /** Requests every page of one partition and slice, and yields each page's records. */
 export class SimpleRetriever {
   readonly partitionRouter: PartitionRouter;
@@ -31,17 +37,33 @@ export class SimpleRetriever {
     return this.requester.prepare({ ...context, next_page_token: page.token }, page.options);
   }
 
-  async *pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+  /**
+   * The pages of one partition and slice. A page is taken only once its body has the declared shape and its
+   * records pass `check`: otherwise the request is retried like an answer that is not JSON, then fails.
+   */
+  async *pages(context: ExpressionContext, check?: PageCheck): AsyncGenerator<StreamRecord[]> {
     const walk = this.paginator.start();
     let page: NextPage | null = walk.first();
     const requested = new Set<string>([pageKey(page)]);
     let previousBody: string | undefined;
     let count = 0;
+    // One check per slice, run on each attempt's body: the records of the attempt it accepts are the page's.
+    let pageContext: ExpressionContext = context;
+    let records: StreamRecord[] = [];
+    const accept = (selected: StreamRecord[]) => {
+      records = selected;
+      return check?.(selected);
+    };
+    const usable = (body: unknown) => {
+      const problem = this.selector.problem(body);
+      if (problem !== undefined) return problem;
+      const selected = this.selector.select(body, pageContext);
+      return selected instanceof Promise ? selected.then(accept) : accept(selected);
+    };
     while (page) {
-      const pageContext = { ...context, next_page_token: page.token };
-      const result = await this.requester.send(pageContext, page.options);
+      pageContext = { ...context, next_page_token: page.token };
+      const result = await this.requester.send(pageContext, page.options, usable);
       if (!result) return;
-      const records = await this.selector.select(result.body, pageContext);
       if (records.length > 0 && result.response.body === previousBody) {
         throw this.loop(`page ${count + 1} is identical to the page before it`);
       }

@@ -1,6 +1,7 @@
 import { createLimiter, type Limiter } from '../core/concurrency.js';
-import { failsEveryRequest } from '../core/errors.js';
+import { ConnectorError, failsEveryRequest } from '../core/errors.js';
 import type { ExpressionContext } from '../expressions/template.js';
+import type { DateSlice } from './datetime-cursor.js';
 import type { StreamSink } from './declarative-stream.js';
 import type { Partition } from './partition-router.js';
 import type { PartitionSlice } from './partition-slices.js';
@@ -52,7 +53,11 @@ export class SliceReader {
    */
   read({ partition, slice, context }: PartitionSlice): Promise<void> {
     const { checkpoints } = this;
-    if (!slice || !checkpoints) return this.inTurn(() => this.passThrough(context));
+    if (!slice || !checkpoints) {
+      return this.inTurn(() => this.passThrough(context)).catch((error: unknown) => {
+        throw naming(error, partition, slice);
+      });
+    }
     if (this.current?.partition !== partition) this.current = { partition, order: new SliceOrder(this.bound) };
     const { order } = this.current;
     const index = order.add(slice.end);
@@ -61,7 +66,7 @@ export class SliceReader {
     const read = () =>
       this.inTurn(() => this.readInOrder(context, partition.key, order, index, checkpoints)).catch((error: unknown) => {
         order.failed(index);
-        throw error;
+        throw naming(error, partition, slice);
       });
     // The slice's turn comes before a limiter slot, never while holding one: the limiter is shared by every stream
     // and partition, and a slot held while waiting would starve the others, or the very slice this one waits for.
@@ -121,4 +126,23 @@ export class SliceReader {
       }
     });
   }
+}
+
+/**
+ * A response that could not be used, said with the slice and partition it was for: that slice was not read (its
+ * records were not written and the state stays before it), and its dates are what a person looks up.
+ */
+function naming(error: unknown, partition: Partition, slice: DateSlice | undefined): unknown {
+  if (!(error instanceof ConnectorError) || error.code !== 'RESPONSE_INVALID') return error;
+  if (!slice && Object.keys(partition.key).length === 0) return error;
+  const keys = Object.entries(partition.key).map(([name, value]) => `${name} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const of = keys.length > 0 ? ` (${keys.join(', ')})` : '';
+  const what = slice ? `The slice from ${day(slice.start)} to ${day(slice.end - 1)}${of}` : `The partition${of}`;
+  const named = new ConnectorError(`${what} was not read: ${error.message}`, error.options());
+  named.stack = error.stack;
+  return named;
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }

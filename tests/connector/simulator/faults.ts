@@ -18,7 +18,7 @@ export interface Fault {
   match?: string | ((req: RecordedRequest) => boolean);
   /** How many matching requests it affects (default 1; Infinity allowed). */
   times?: number;
-  kind: 'status' | 'reset' | 'slow' | 'truncated' | 'expired_token';
+  kind: 'status' | 'reset' | 'slow' | 'truncated' | 'expired_token' | 'reshape';
   /** For 'status' (e.g. 429, 500, 502, 503). */
   status?: number;
   /** For 'status': raw body (default: LinkedIn's JSON body for that status; for 5xx an HTML page). */
@@ -27,6 +27,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** For 'slow': delay before responding normally. */
   delayMs?: number;
+  /** For 'reshape': the JSON body to send instead of the normal one, made from it (same status and headers). */
+  reshape?: (body: any) => unknown;
 }
 
 interface ActiveFault {
@@ -38,12 +40,13 @@ export class FaultQueue {
   private faults: ActiveFault[] = [];
 
   add(fault: Fault): void {
-    if (!['status', 'reset', 'slow', 'truncated', 'expired_token'].includes(fault.kind)) {
+    if (!['status', 'reset', 'slow', 'truncated', 'expired_token', 'reshape'].includes(fault.kind)) {
       throw new Error(`unknown fault kind ${fault.kind}`);
     }
     if (fault.kind === 'status' && (fault.status === undefined || fault.status < 100 || fault.status > 599)) {
       throw new Error("a 'status' fault needs a status between 100 and 599");
     }
+    if (fault.kind === 'reshape' && typeof fault.reshape !== 'function') throw new Error("a 'reshape' fault needs a reshape function");
     const times = fault.times ?? 1;
     if (!(times > 0)) throw new Error('fault.times must be positive');
     this.faults.push({ fault, remaining: times });

@@ -473,6 +473,15 @@ describe('faults', () => {
     expect(r.text.length).toBeGreaterThan(10);
   });
 
+  it('reshape sends the normal answer as the fault remakes it, with the normal status', async () => {
+    sim.addFault({ kind: 'reshape', reshape: (body: Record<string, unknown>) => ({ ...body, name: null, extra: [1] }) });
+    const r = await api(sim, lookup);
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ ...expectedOrganization(ORG), name: null, extra: [1] });
+    expect((await api(sim, lookup)).json).toEqual(expectedOrganization(ORG));
+    expect(() => sim.addFault({ kind: 'reshape' })).toThrow(/needs a reshape function/);
+  });
+
   it('expired_token answers 401 65602', async () => {
     sim.addFault({ kind: 'expired_token' });
     const r = await api(sim, lookup);

@@ -170,6 +170,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, record, 200, full.slice(0, Math.floor(full.length / 2)), 'application/json', fault.headers);
       return;
     }
+    if (fault?.kind === 'reshape' && typeof normal.body !== 'string') {
+      respond(res, record, { ...normal, body: fault.reshape!(structuredClone(normal.body)) as Record<string, unknown> });
+      return;
+    }
     respond(res, record, fault?.kind === 'slow' && fault.headers ? { ...normal, headers: { ...normal.headers, ...fault.headers } } : normal);
   };
 

@@ -15,7 +15,7 @@ import {
   traces,
   writeFiles,
 } from '../../helpers/index.js';
-import { expectedItems, startGenericApi, type Fault, type GenericApi } from '../generic-api.js';
+import { expectedItems, expectedMetrics, startGenericApi, type Fault, type GenericApi } from '../generic-api.js';
 import { accessConfig, genericManifest, writeGenericManifest } from '../generic-connector.js';
 
 const clock = new FakeClock(TEST_NOW);
@@ -160,5 +160,82 @@ describe('a catalog the read refuses', () => {
     expect(records(run.messages)).toEqual([]);
     expect(run.messages.filter((m) => m.type === 'STATE')).toEqual([]);
     expect(run.requests).toEqual([]);
+  });
+});
+
+describe('answers without the declared shape', () => {
+  // The third window of globex: 2026-11-15 up to 2026-11-22.
+  const SLICE = '/api/accounts/globex/metrics?since=2026-11-15';
+  const sliceMetrics = () => expectedMetrics('globex', '2026-11-15', '2026-11-22');
+  const withoutField = (field: 'day' | 'account_id') =>
+    sliceMetrics().map((metric, index) => (index === 2 ? Object.fromEntries(Object.entries(metric).filter(([name]) => name !== field)) : metric));
+  const everyDay = ['acme', 'globex'].flatMap((account) => expectedMetrics(account, '2026-11-01', '2026-11-29')).map((m) => `${m.account_id}|${m.day}`);
+  const keyOf = (m: Record<string, any>) => `${m.account_id}|${m.day}`;
+
+  const malformed: [string, unknown, string][] = [
+    ['metrics: null', { metrics: null }, '200 OK without a list at "metrics"'],
+    ['metrics: {}', { metrics: {} }, '200 OK without a list at "metrics"'],
+    ['no metrics at all', {}, '200 OK without a list at "metrics"'],
+    ['a metric without its cursor field', { metrics: withoutField('day') }, '200 OK with record 3 of 7 lacking "day" (the cursor field)'],
+    ['a metric without a primary key field', { metrics: withoutField('account_id') }, '200 OK with record 3 of 7 lacking "account_id" (a primary key field)'],
+    ['a metric whose cursor field is null', { metrics: sliceMetrics().map((m, i) => (i === 0 ? { ...m, day: null } : m)) }, '200 OK with record 1 of 7 lacking "day" (the cursor field)'],
+  ];
+
+  it.each(malformed)('%s, once: retried like a body that is not JSON, then every day exactly once', async (_name, body, reason) => {
+    api.addFault({ match: SLICE, status: 200, body });
+    const run = await read(['daily_metrics']);
+    expect(run.code).toBe(0);
+    expect(run.requests.filter((r) => r.url.startsWith(SLICE))).toHaveLength(2);
+    expect(retries(run.messages).map((log) => log.message)).toEqual([
+      expect.stringContaining(`Caught retryable error '${reason}`),
+    ]);
+    expect(clock.sleeps).toEqual([5000]);
+    expect(records(run.messages, 'daily_metrics').map(keyOf).sort()).toEqual([...everyDay].sort());
+    expect(statusesOf(run.messages, 'daily_metrics').at(-1)).toBe('COMPLETE');
+  });
+
+  it.each(malformed)('%s, on every attempt: the slice fails, named, its records unwritten and the state before it; the next read fills it', async (_name, body, reason) => {
+    api.addFault({ match: SLICE, status: 200, body, times: Infinity });
+    const run = await read(['daily_metrics', 'accounts']);
+    expect(run.code).toBe(1);
+    expect(run.requests.filter((r) => r.url.startsWith(SLICE))).toHaveLength(5);
+    expect(clock.sleeps).toEqual([5000, 10000, 20000, 40000]);
+    const errors = traces(run.messages, 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].error.failure_type).toBe('system_error');
+    expect(errors[0].error.stream_descriptor).toEqual({ name: 'daily_metrics' });
+    expect(errors[0].error.message).toMatch(/^The slice from 2026-11-15 to 2026-11-21 \(account_id globex\) was not read: GET \/api\/accounts\/globex\/metrics answered /);
+    expect(errors[0].error.message).toContain(reason);
+    expect(errors[0].error.message).toContain('on all 5 attempts');
+    expect(statusesOf(run.messages, 'daily_metrics').at(-1)).toBe('INCOMPLETE');
+    expect(statusesOf(run.messages, 'accounts').at(-1)).toBe('COMPLETE');
+    // Nothing of the slice, nor of globex after it, was written; the state stays at its start.
+    const written = records(run.messages, 'daily_metrics');
+    expect(written.filter((m) => m.account_id === 'globex' && m.day >= '2026-11-15')).toEqual([]);
+    expect(written.filter((m) => m.account_id === undefined || m.day === undefined || m.day === null)).toEqual([]);
+    const state = finalState(run.messages).find((s) => s.stream.stream_descriptor.name === 'daily_metrics')!;
+    expect(state.stream.stream_state.states).toContainEqual({ partition: { account_id: 'globex' }, cursor: { day: '2026-11-15' } });
+    expect(state.stream.stream_state.states).toContainEqual({ partition: { account_id: 'acme' }, cursor: { day: '2026-11-29' } });
+
+    // Once the API answers properly again, a read from that state brings every missing day, none twice.
+    api.clearFaults();
+    const kept = keptRecords(run.messages, 'daily_metrics');
+    const resumed = await read(['daily_metrics'], { state: finalState(run.messages) });
+    expect(resumed.code).toBe(0);
+    expect([...kept, ...records(resumed.messages, 'daily_metrics')].map(keyOf).sort()).toEqual([...everyDay].sort());
+  });
+
+  it('a record without its primary key never reaches the output of a stream without a cursor', async () => {
+    const nameless = expectedItems().slice(10, 15).map((item, index) => (index === 4 ? { name: item.name, color: item.color } : item));
+    api.addFault({ match: '/api/items?offset=10', status: 200, body: { items: nameless, total: 23 }, times: Infinity });
+    const run = await read(['items_by_offset', 'accounts']);
+    expect(run.code).toBe(1);
+    expect(records(run.messages, 'items_by_offset')).toEqual(expectedItems().slice(0, 10));
+    const [error] = traces(run.messages, 'ERROR');
+    expect(error.error.message).toBe(
+      'GET /api/items answered 200 OK with record 5 of 5 lacking "id" (a primary key field), on all 5 attempts: the answer does not have the shape the manifest declares.',
+    );
+    expect(statusesOf(run.messages, 'items_by_offset').at(-1)).toBe('INCOMPLETE');
+    expect(statusesOf(run.messages, 'accounts').at(-1)).toBe('COMPLETE');
   });
 });

@@ -17,6 +17,7 @@ interface Setup {
   handler?: HandlerSpec;
   authenticator?: Authenticator;
   timeoutMs?: number;
+  check?: (body: unknown) => string | undefined | Promise<string | undefined>;
 }
 
 /** Serves `replies` in order (the last one repeats) and sends one logical request to it. */
@@ -39,6 +40,7 @@ async function send(setup: Setup) {
     runtime: test.runtime,
     authenticator: setup.authenticator,
     describe: 'GET /x',
+    check: setup.check,
   });
   return { ...test, promise, sent, retries, requests: () => server!.requests.length, messages: () => test.logs.map((l) => l.message) };
 }
@@ -250,6 +252,33 @@ describe('bodies', () => {
     expect(run.requests()).toBe(3);
     expect(error.failureType).toBe('transient_error');
     expect(error.message).toBe('GET /x still failed after 3 attempts: 200 OK with a body that is not valid JSON. This is usually temporary; try again later.');
+  });
+
+  const listAt = (body: unknown) => (Array.isArray((body as { elements?: unknown }).elements) ? undefined : 'without a list at "elements"');
+
+  it('a 200 the check finds unusable is retried like one that is not JSON, with the check\'s reason', async () => {
+    const run = await send({ replies: [ok({ elements: null }), ok({ elements: {} }), ok({ elements: [1] })], check: listAt });
+    expect((await run.promise)?.body).toEqual({ elements: [1] });
+    expect(run.requests()).toBe(3);
+    expect(run.clock.sleeps).toEqual([5000, 10000]);
+    expect(run.messages()).toEqual([retryLog('200 OK without a list at "elements"', 1, 5), retryLog('200 OK without a list at "elements"', 2, 10)]);
+    expect(run.retries.map((r) => r.reason)).toEqual(['200 OK without a list at "elements"', '200 OK without a list at "elements"']);
+  });
+
+  it('an asynchronous check is awaited', async () => {
+    const run = await send({ replies: [ok({}), ok({ elements: [2] })], check: (body) => Promise.resolve(listAt(body)) });
+    expect((await run.promise)?.body).toEqual({ elements: [2] });
+    expect(run.requests()).toBe(2);
+  });
+
+  it('a 200 still unusable after the last attempt is RESPONSE_INVALID, saying what the check found', async () => {
+    const run = await send({ replies: [ok({ elements: null })], handler: { max_attempts: 3 }, check: listAt });
+    const error = await rejection(run.promise);
+    expect(run.requests()).toBe(3);
+    expect(error.code).toBe('RESPONSE_INVALID');
+    expect(error.failureType).toBe('system_error');
+    expect(error.message).toBe('GET /x answered 200 OK without a list at "elements", on all 3 attempts: the answer does not have the shape the manifest declares.');
+    expect(error.internalMessage).toContain('{"elements":null}');
   });
 
   it('an empty 200 body is an empty object', async () => {

@@ -11,7 +11,7 @@ beforeAll(async () => {
     const org = request.path.split('/')[2];
     if (org === refusedOrg) return { status: 403, body: { status: 403, message: 'Not enough permissions' } };
     const from = request.query.get('from');
-    const elements = Array.from({ length: recordsPerSlice }, (_, i) => ({ id: `${org}:${from}${i ? `#${i}` : ''}`, org, noise: 'x', keep: from !== '2026-01-03' }));
+    const elements = Array.from({ length: recordsPerSlice }, (_, i) => ({ id: `${org}:${from}${i ? `#${i}` : ''}`, org, day: from, noise: 'x', keep: from !== '2026-01-03' }));
     return { body: { elements } };
   });
 });
@@ -68,10 +68,10 @@ describe('DeclarativeStream.read, incremental', () => {
       '/orgs/b?from=2026-01-03&to=2026-01-05',
     ]);
     expect(result.events).toEqual([
-      { record: { id: 'a:2026-01-01', org: 'a', keep: true, window: { start: '2026-01-01' } } },
-      { record: { id: 'a:2026-01-03', org: 'a', keep: false, window: { start: '2026-01-03' } } },
-      { record: { id: 'b:2026-01-01', org: 'b', keep: true, window: { start: '2026-01-01' } } },
-      { record: { id: 'b:2026-01-03', org: 'b', keep: false, window: { start: '2026-01-03' } } },
+      { record: { id: 'a:2026-01-01', org: 'a', day: '2026-01-01', keep: true, window: { start: '2026-01-01' } } },
+      { record: { id: 'a:2026-01-03', org: 'a', day: '2026-01-03', keep: false, window: { start: '2026-01-03' } } },
+      { record: { id: 'b:2026-01-01', org: 'b', day: '2026-01-01', keep: true, window: { start: '2026-01-01' } } },
+      { record: { id: 'b:2026-01-03', org: 'b', day: '2026-01-03', keep: false, window: { start: '2026-01-03' } } },
       { checkpoint: state([['a', '2026-01-05'], ['b', '2026-01-05']]) },
     ]);
   });
