@@ -32,10 +32,21 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   const stdout = new ProtocolOutput(io.stdout, redactor);
   let writer: MessageWriter = stdout;
   let rawConfig: Record<string, unknown> | undefined;
+  // Stops the run's waits and requests for good (a spent failure budget); unlike a cancel, the read reports it.
+  const halt = new AbortController();
+  const transport = io.transport ?? createGotTransport(io.userAgent);
   const runtime: Runtime = {
-    clock,
+    clock: {
+      now: () => clock.now(),
+      sleep: (ms, waitSignal) => clock.sleep(ms, waitSignal ? AbortSignal.any([halt.signal, waitSignal]) : halt.signal),
+    },
     signal,
-    transport: io.transport ?? createGotTransport(io.userAgent),
+    transport: {
+      send: (request) => (halt.signal.aborted ? Promise.reject(halt.signal.reason as Error) : transport.send(request)),
+    },
+    halt: (reason) => {
+      halt.abort(reason);
+    },
     events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
