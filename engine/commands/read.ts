@@ -1,5 +1,6 @@
 import { asConnectorError, configError, failsEveryRequest, type ConnectorError } from '../core/errors.js';
 import { createLimiter, type Limiter } from '../core/concurrency.js';
+import { watchFailureBudget } from '../core/failure-budget.js';
 import type { Runtime } from '../core/runtime.js';
 import { createAjv } from '../json-schema/ajv.js';
 import type { Connector } from '../manifest/compile.js';
@@ -69,6 +70,11 @@ export async function readStreams(
     if (!rateLimited || stream === undefined) return;
     run.rateLimited.add(stream);
     void streamStatus(run, stream, 'RUNNING', runtime.clock.now() + waitMs);
+  });
+  // An API that fails every request, for every stream alike: the read stops as for a refused credential.
+  watchFailureBudget(runtime.events, connector.consecutiveFailures, (error) => {
+    run.limiter.stop(error);
+    runtime.halt?.(error);
   });
   const results = await Promise.all(configured.map((entry) => readStream(run, entry, states.get(entry.name))));
   return results.every(Boolean);

@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { systemClock } from '../core/clock.js';
 import { asConnectorError } from '../core/errors.js';
 import { EventChannel } from '../core/events.js';
@@ -31,10 +32,21 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   const stdout = new ProtocolOutput(io.stdout, redactor);
   let writer: MessageWriter = stdout;
   let rawConfig: Record<string, unknown> | undefined;
+  // Stops the run's waits and requests for good (a spent failure budget); unlike a cancel, the read reports it.
+  const halt = new AbortController();
+  const transport = io.transport ?? createGotTransport(io.userAgent);
   const runtime: Runtime = {
-    clock,
+    clock: {
+      now: () => clock.now(),
+      sleep: (ms, waitSignal) => clock.sleep(ms, waitSignal ? AbortSignal.any([halt.signal, waitSignal]) : halt.signal),
+    },
     signal,
-    transport: io.transport ?? createGotTransport(io.userAgent),
+    transport: {
+      send: (request) => (halt.signal.aborted ? Promise.reject(halt.signal.reason as Error) : transport.send(request)),
+    },
+    halt: (reason) => {
+      halt.abort(reason);
+    },
     events: new EventChannel(),
     logger: { log: (level, message) => void writer.emit({ type: 'LOG', log: { level, message } }) },
     addSecret: (value) => redactor.add(value),
@@ -42,6 +54,9 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
     onConfigUpdate: (update) => {
       if (!rawConfig) return;
       rawConfig = update(rawConfig);
+      // Written before the authenticator returns the new access token: once it is used, the old refresh token may
+      // be refused, so a run stopped after this point must find the new one in the file.
+      if (options.config !== undefined) saveConfig(options.config, rawConfig, runtime);
       void writer.emit({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: clock.now(), connectorConfig: { config: rawConfig } } });
     },
   };
@@ -79,5 +94,22 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   } finally {
     await writer.flush();
     (writer as Partial<DestinationWriter>).close?.();
+  }
+}
+
+/**
+ * Replaces the config file with `config`, whole or not at all: a file beside it readable by its owner only, then
+ * renamed over it. A file that cannot be written is said in a WARN naming it (the CONTROL message still carries
+ * the config); never thrown, as the token endpoint has already rotated the refresh token.
+ */
+function saveConfig(path: string, config: Record<string, unknown>, runtime: Runtime): void {
+  const temporary = `${path}.tmp`;
+  try {
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch (caught) {
+    const code = (caught as NodeJS.ErrnoException).code ?? 'an error';
+    runtime.logger.log('WARN', `Could not save the updated config (a new refresh token) to ${path} (${code}): save the config of the CONTROL message there, or the next run is refused.`);
   }
 }

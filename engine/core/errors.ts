@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'HTTP_FAILED'
   /** A retryable failure that was still failing after the last attempt. */
   | 'RETRY_EXHAUSTED'
+  /** Every request of the last ones failed at the network or with a 5xx: the failure budget of the read is spent. */
+  | 'API_UNREACHABLE'
   /** Rate limited on every attempt. */
   | 'RATE_LIMITED'
   /** A successful response without the declared shape. */
@@ -114,9 +116,12 @@ export function systemError(code: ErrorCode, message: string, options: ErrorOpti
   return new ConnectorError(message, { ...options, code, failureType: 'system_error' });
 }
 
-/** A failure that holds for every request of a read alike (refused credentials): the read stops at the first. */
+/**
+ * A failure that holds for every request of a read alike (refused credentials, an API that cannot be reached): the
+ * read stops at the first.
+ */
 export function failsEveryRequest(error: unknown): boolean {
-  return error instanceof ConnectorError && error.code === 'AUTH_FAILED';
+  return error instanceof ConnectorError && (error.code === 'AUTH_FAILED' || error.code === 'API_UNREACHABLE');
 }
 
 /** Wraps anything thrown into a ConnectorError; unknown errors are bugs, so they become system errors. */

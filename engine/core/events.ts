@@ -16,11 +16,24 @@ export interface RetryEvent {
   stream?: string;
 }
 
+/**
+ * An attempt that got no usable answer from the API: no response at all (refused, reset, timed out), or a 5xx.
+ * The `attempt` event passes undefined for every other attempt, so reporting a success allocates nothing.
+ */
+export interface FailedAttempt {
+  /** The attempt's request, as sent. */
+  request: HttpRequest;
+  /** What failed, e.g. `connection reset` or `503`. */
+  reason: string;
+}
+
 /** What the engine reports as it works, by event type: a display counts these instead of reading log text. */
 export interface EngineEvents {
   /** A request about to go on the wire, retries and token refreshes included. */
   request: HttpRequest;
   retry: RetryEvent;
+  /** One attempt's outcome, once it has one: its failure at the network or the server, else undefined. */
+  attempt: FailedAttempt | undefined;
   /** One slice of a stream read to its end, its records passed on: the stream's name. */
   slice: string;
 }
@@ -30,7 +43,7 @@ type Listener<T> = (event: T) => void;
 /** A typed observer: listeners are called synchronously, in the order they were added. */
 export class EventChannel {
   // A list per event type from the start (the mapped type insists on every one), so emit needs no check.
-  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [], slice: [] };
+  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [], attempt: [], slice: [] };
 
   /** Listeners stay for the runtime's life: whoever listens (the sync display) lives as long as the run. */
   on<K extends keyof EngineEvents>(type: K, listener: Listener<EngineEvents[K]>): void {

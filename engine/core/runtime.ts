@@ -29,4 +29,9 @@ export interface Runtime {
    * to the config as the user gave it, which is then handed back to the platform.
    */
   onConfigUpdate(update: (config: Record<string, unknown>) => Record<string, unknown>): void;
+  /**
+   * Stops the run's work for good (a spent failure budget), without it counting as a cancel: every wait in progress
+   * or later rejects with `reason`, and so does every request not yet sent. Absent where nothing needs it.
+   */
+  halt?(reason: unknown): void;
 }

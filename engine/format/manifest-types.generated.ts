@@ -34,6 +34,15 @@ export interface ManifestDefinition {
    */
   concurrency_level: number;
   /**
+   * When the API is down for the whole read: once the last `consecutive_failures` requests, across all streams and token requests included, all failed at the network (refused, reset, timed out) or with a 5xx, the read stops with one error naming the host, every unfinished stream INCOMPLETE and the states of finished work kept, instead of retrying every request for hours. A success, or any other answer, in between starts the count again.
+   */
+  failure_budget: {
+    /**
+     * How many failed requests in a row stop the read.
+     */
+    consecutive_failures: number;
+  };
+  /**
    * @minItems 1
    */
   streams: DeclarativeStreamDefinition[];

@@ -2,6 +2,7 @@ import type { Authenticator } from './authenticator.js';
 import type { ErrorHandler } from './error-handler.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
+import { configError } from '../core/errors.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
@@ -31,6 +32,8 @@ export class HttpRequester {
   private readonly authenticator: Authenticator;
   private readonly errorHandler: ErrorHandler;
   private readonly runtime: Runtime;
+  /** Where the requester is declared, for the config errors of requests it cannot send. */
+  private readonly where: { urlBase: string; headers: string };
 
   constructor(definition: HttpRequesterDefinition, path: Path, context: ComponentContext) {
     this.urlBase = context.template(definition.url_base, [...path, 'url_base']);
@@ -44,6 +47,7 @@ export class HttpRequester {
     this.authenticator = context.build(definition.authenticator, [...path, 'authenticator']);
     this.errorHandler = context.build(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
+    this.where = { urlBase: context.describe([...path, 'url_base']), headers: context.describe([...path, 'request_headers']) };
   }
 
   /** The request as it would be sent, without credentials: for `send` and for showing what a read would do. */
@@ -78,9 +82,9 @@ export class HttpRequester {
    */
   async send(context: ExpressionContext, options: RequestOptions = {}, check?: SendOptions['check']): Promise<SuccessfulResponse | undefined> {
     const prepared = await this.prepare(context, options);
-    const describe = `${this.method} ${new URL(prepared.url).pathname}`;
+    const describe = `${this.method} ${this.checkedUrl(prepared.url).pathname}`;
     return sendWithRetries({
-      build: async () => ({ ...prepared, headers: { ...prepared.headers, ...(await this.authenticator.headers(context)) } }),
+      build: async () => this.checkedHeaders({ ...prepared, headers: { ...prepared.headers, ...(await this.authenticator.headers(context)) } }),
       handler: this.errorHandler,
       context,
       runtime: this.runtime,
@@ -89,7 +93,34 @@ export class HttpRequester {
       check,
     });
   }
+
+  /** The URL, parsed; one that does not parse or is not http(s) is a config error naming where it is declared. */
+  private checkedUrl(url: string): URL {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+      throw configError('CONFIG_INVALID', `The request URL ${parsed ? `uses ${parsed.protocol.slice(0, 20)}, not http or https` : 'is not a URL'}: check the config value that ${this.where.urlBase} and its path are made of.`);
+    }
+    return parsed;
+  }
+
+  /** The request, unless a header value has a line break or a character outside Latin-1: then it is never sent. */
+  private checkedHeaders(request: HttpRequest): HttpRequest {
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (!HEADER_VALUE.test(value)) {
+        throw configError('CONFIG_INVALID', `The "${name.slice(0, 60)}" header would carry a line break or a character HTTP headers cannot: check the config value it is made of (${this.where.headers} or the authenticator).`);
+      }
+    }
+    return request;
+  }
 }
+
+/** Header values HTTP can carry: Latin-1 without control characters other than tab. */
+const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
 
 function joinUrl(base: string, path: string): string {
   if (!path) return base;

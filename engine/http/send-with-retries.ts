@@ -80,12 +80,18 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
 
 async function sendOnce(request: HttpRequest, runtime: Runtime): Promise<AttemptOutcome> {
   runtime.events.emit('request', request);
+  let response: HttpResponse;
   try {
-    return { response: await runtime.transport.send(request) };
+    response = await runtime.transport.send(request);
   } catch (error) {
-    if (error instanceof NetworkError) return { error };
+    if (error instanceof NetworkError) {
+      runtime.events.emit('attempt', { request, reason: error.message });
+      return { error };
+    }
     throw error;
   }
+  runtime.events.emit('attempt', response.status >= 500 ? { request, reason: String(response.status) } : undefined);
+  return { response };
 }
 
 async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions): Promise<ConnectorError> {

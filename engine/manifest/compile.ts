@@ -11,6 +11,8 @@ export interface Connector {
   spec: SpecDefinition;
   check: CheckStreamDefinition;
   concurrencyLevel: number;
+  /** Failed requests in a row (network or 5xx) that stop a read. */
+  consecutiveFailures: number;
   streams: DeclarativeStream[];
 }
 
@@ -31,7 +33,7 @@ export function compileConnector(manifest: ValidatedManifest, runtime: Runtime):
       throw configError('MANIFEST_INVALID', `check names the stream "${name}" at ${context.describe(['check', 'stream_names', index])}, but no stream has that name.`);
     }
   }
-  return { spec, check, concurrencyLevel: definition.concurrency_level, streams };
+  return { spec, check, concurrencyLevel: definition.concurrency_level, consecutiveFailures: definition.failure_budget.consecutive_failures, streams };
 }
 
 /** The streams named on the command line (all when none are), or a config error listing the ones that exist. */

@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import type { AirbyteMessage, MessageWriter } from '../protocol/messages.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
@@ -9,7 +8,7 @@ export class DestinationWriter implements MessageWriter {
   constructor(
     private readonly destination: Destination,
     private readonly progress: SyncProgress,
-    /** The config file, rewritten when the connector hands back an updated config (a rotated refresh token). */
+    /** The config file, which the command rewrites when the connector updates the config (a rotated refresh token). */
     private readonly configPath: string,
   ) {}
 
@@ -46,13 +45,10 @@ export class DestinationWriter implements MessageWriter {
           this.progress.log('ERROR', `${stream ? `${stream}: ` : ''}${message.trace.error.message}`);
         }
         return;
-      case 'CONTROL': {
-        const temporary = `${this.configPath}.tmp`;
-        writeFileSync(temporary, `${JSON.stringify(message.control.connectorConfig.config, null, 2)}\n`, { mode: 0o600 });
-        renameSync(temporary, this.configPath);
+      case 'CONTROL':
+        // The command has written it to the config file already, before the new token was used.
         this.progress.log('INFO', `Saved the updated config (a new refresh token) to ${this.configPath}.`);
         return;
-      }
       default:
         return;
     }

@@ -1,6 +1,7 @@
 // OAuth 2.0 refresh-token authentication through the CLI (in this process, fake clock) against the generic API's
 // token endpoint: one refresh per read, a 401 mid-read renewing the token, renewal before expiry, a rotated refresh
 // token handed back in a CONTROL message, refusals by the token endpoint, and no secret in any output.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { catalog, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles, type RunResult } from '../../helpers/index.js';
@@ -131,6 +132,41 @@ describe('OAuth 2.0 refresh-token authentication', () => {
     expect(records(next.messages, 'accounts')).toHaveLength(3);
     const stale = await run('check', clock, config);
     expect(stale.messages[0].connectionStatus.status).toBe('FAILED');
+  });
+
+  it('check and read write a rotated refresh token into their --config file: check then read with the same file both succeed', async () => {
+    const clock = new FakeClock(TEST_NOW);
+    const api = await oauthApi(clock, { rotate: true });
+    const config = oauthConfig(api);
+    const files = writeFiles({ 'config.json': config, 'catalog.json': catalog(['accounts']) });
+    const path = files['config.json'];
+    const inFile = () => JSON.parse(readFileSync(path, 'utf8')) as ReturnType<typeof oauthConfig>;
+    const outputs: RunResult[] = [];
+
+    const checked = await runInProcess(['check', '--manifest', manifest, '--config', path], { clock });
+    outputs.push(checked);
+    expect(checked.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus.status).toBe('SUCCEEDED');
+    const [control] = checked.messages.filter((m) => m.type === 'CONTROL');
+    expect(api.refreshTokens()).toEqual([control.control.connectorConfig.config.credentials.refresh_token]);
+    // The whole config, with the token the endpoint now accepts, readable by its owner only; no temporary file left.
+    expect(inFile()).toEqual({ ...config, credentials: { ...config.credentials, refresh_token: api.refreshTokens()[0] } });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(existsSync(`${path}.tmp`)).toBe(false);
+
+    for (const args of [['read', '--catalog', files['catalog.json']], ['check']]) {
+      const before = inFile().credentials.refresh_token;
+      const result = await runInProcess([args[0], '--manifest', manifest, '--config', path, ...args.slice(1)], { clock });
+      outputs.push(result);
+      expect({ command: args[0], code: result.code, errors: traces(result.messages, 'ERROR') }).toEqual({ command: args[0], code: 0, errors: [] });
+      expect(inFile().credentials.refresh_token).not.toBe(before);
+      expect(api.refreshTokens()).toEqual([inFile().credentials.refresh_token]);
+    }
+    expect(records(outputs[1].messages, 'accounts')).toHaveLength(3);
+    const secrets = [CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ...api.issuedTokens, ...api.refreshTokens()];
+    for (const result of outputs) {
+      const text = `${result.stdout.split('\n').filter((line) => !line.startsWith('{"type":"CONTROL"')).join('\n')}\n${result.stderr}`;
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
   });
 
   it.each([

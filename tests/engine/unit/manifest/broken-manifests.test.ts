@@ -180,7 +180,7 @@ describe('broken manifests fail at load, before any request, saying where and wh
     const text = changed((m) => (m.extra = 1));
     const { error } = failure(text);
     expect(error.message).toContain(
-      `extra (${at(text, 'extra: 1')}): unknown field "extra"; expected one of: version, definitions, spec, check, concurrency_level, streams`,
+      `extra (${at(text, 'extra: 1')}): unknown field "extra"; expected one of: version, definitions, spec, check, concurrency_level, failure_budget, streams`,
     );
   });
 
