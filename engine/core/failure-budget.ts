@@ -1,5 +1,6 @@
 import { transientError, type ConnectorError } from './errors.js';
 import type { EventChannel, FailedAttempt } from './events.js';
+import { hostOf } from './http-transport.js';
 
 /**
  * Counts the attempts in a row that failed at the network or with a 5xx, across every request of a read; once
@@ -22,12 +23,7 @@ export function watchFailureBudget(events: EventChannel, limit: number, spent: (
 }
 
 function unreachable({ request, reason }: FailedAttempt, limit: number): ConnectorError {
-  let host = 'the API';
-  try {
-    host = new URL(request.url).host;
-  } catch {
-    // A URL that does not parse names no host.
-  }
+  const host = hostOf(request, 'the API');
   const what = /^\d+$/.test(reason) ? `HTTP ${reason}` : reason;
   return transientError(
     'API_UNREACHABLE',

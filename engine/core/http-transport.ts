@@ -30,3 +30,12 @@ export class NetworkError extends Error {
     this.name = 'NetworkError';
   }
 }
+
+/** The host (and port) a request goes to, for messages; `fallback` when its URL does not parse. */
+export function hostOf(request: HttpRequest, fallback: string): string {
+  try {
+    return new URL(request.url).host;
+  } catch {
+    return fallback;
+  }
+}

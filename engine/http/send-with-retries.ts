@@ -3,7 +3,7 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { Runtime } from '../core/runtime.js';
 import type { Authenticator } from './authenticator.js';
 import { withResponse, type AttemptOutcome, type ErrorHandler, type Verdict } from './error-handler.js';
-import { NetworkError, type HttpRequest, type HttpResponse } from '../core/http-transport.js';
+import { NetworkError, hostOf, type HttpRequest, type HttpResponse } from '../core/http-transport.js';
 
 export interface SuccessfulResponse {
   response: HttpResponse;
@@ -137,12 +137,7 @@ function invalid(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions
 
 /** What to check when no attempt got a response: the host, named, and what stands between here and it. */
 function unreachable(request: HttpRequest): string {
-  let host = 'the API host';
-  try {
-    host = new URL(request.url).host;
-  } catch {
-    // A URL got refused to send has no host to name.
-  }
+  const host = hostOf(request, 'the API host');
   return `No response from ${host}: check the API's address in the config (host and port), and the network, proxy or firewall between here and ${host}. If those are right, the API may be down; try again later.`;
 }
 

@@ -44,9 +44,4 @@ describe('engine layering', () => {
     }
     expect(upward).toEqual([]);
   });
-
-  it('no engine or CLI file names the connector it runs', () => {
-    const named = [...files, ...sources(join(PROJECT_ROOT, 'bin'))].filter((file) => /linkedin/i.test(readFileSync(file, 'utf8')));
-    expect(named.map((file) => relative(PROJECT_ROOT, file))).toEqual([]);
-  });
 });
