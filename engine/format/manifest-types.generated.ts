@@ -11,6 +11,10 @@ export type AuthenticatorDefinition =
 export type BackoffDefinition = ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition;
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
 export type PartitionRouterDefinition = ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition;
+/**
+ * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
+ */
+export type IncrementalSyncDefinition = DatetimeBasedCursorDefinition | IncrementingCountCursorDefinition;
 export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition;
 
 /**
@@ -78,7 +82,7 @@ export interface DeclarativeStreamDefinition {
    */
   schema_file: string;
   retriever: SimpleRetrieverDefinition;
-  incremental_sync?: DatetimeBasedCursorDefinition;
+  incremental_sync?: IncrementalSyncDefinition;
   transformations: TransformationDefinition[];
 }
 export interface SimpleRetrieverDefinition {
@@ -285,26 +289,65 @@ export interface SubstreamPartitionRouterDefinition {
   partition_field: string;
 }
 /**
- * Reads [start, end) in windows of `step`, aligned to `granularity`. Each partition's cursor moves after each of its windows; a STATE follows a window once 10 records per partition in the state have passed since the last one, and the stream always ends with one (also when it fails).
+ * Reads [start, end) in slices of `step` (the whole range in one slice without it). Two kinds of cursor: with `granularity` (the default, P1D) slices are aligned to whole granularity units and a partition's cursor is the end of its last completed slice (the cursor field is the end of the window a record covers); with `cursor_granularity` the cursor field is a point in time carried by each record (e.g. updated_at), a partition's cursor is the newest value among the records read (never beyond the slice end, unchanged by a slice without records), and the next read starts one cursor_granularity after it. With a saved cursor, records older than the start of the read (the saved cursor, or one cursor_granularity after it, less the lookback window) are dropped. A STATE follows a slice once 10 records per partition in the state have passed since the last one, and the stream always ends with one (also when it fails).
  */
 export interface DatetimeBasedCursorDefinition {
   type: 'DatetimeBasedCursor';
+  /**
+   * Top-level record field holding the cursor value; the state is kept under this name.
+   */
   cursor_field: string;
   /**
-   * Format of the cursor in records, in state and in stream_slice.start_time/end_time.
+   * strftime-style format of stream_slice.start_time/end_time, of the state and of the values start_time_option/end_time_option inject: %Y %m %d %H %M %S %f (microseconds) %z (+0000) %% and literal text, e.g. %Y-%m-%dT%H:%M:%SZ or %Y-%m-%d %H:%M:%S; %s alone is epoch seconds and %ms alone epoch milliseconds (both as numbers). Times are UTC. Give this or cursor_datetime_format, not both; without either: iso8601.
    */
-  cursor_datetime_format: 'epoch_ms' | 'epoch_s' | 'iso8601' | 'date';
+  datetime_format?: string;
   /**
-   * Template giving epoch ms or an ISO date; windows start at it, rounded up to granularity.
+   * Formats (as datetime_format) a record's cursor value may be in, tried in order; default: the datetime_format (or the cursor_datetime_format). A record whose value fits none fails its slice like a record without the field.
+   *
+   * @minItems 1
+   */
+  cursor_datetime_formats?: string[];
+  /**
+   * Shorthand for datetime_format: epoch_ms is %ms, epoch_s is %s, iso8601 is %Y-%m-%dT%H:%M:%SZ and date is %Y-%m-%d; iso8601 and date read any ISO-8601 date or date-time from records and state. Give this or datetime_format, not both; without either: iso8601.
+   */
+  cursor_datetime_format?: 'epoch_ms' | 'epoch_s' | 'iso8601' | 'date';
+  /**
+   * Template giving epoch ms or an ISO date; slices start at it (rounded up to granularity).
    */
   start_datetime: unknown;
   /**
-   * Template giving epoch ms or an ISO date; windows end at it (exclusive), rounded down to granularity.
+   * Template giving epoch ms or an ISO date; slices end at it (exclusive; rounded down to granularity).
    */
   end_datetime: unknown;
-  step: TemplateDefinition;
-  granularity: TemplateDefinition;
+  step?: TemplateDefinition;
+  granularity?: TemplateDefinition;
+  cursor_granularity?: TemplateDefinition;
   lookback_window: TemplateDefinition;
+  /**
+   * When true, the lookback window is re-read only by a read that has new data after the saved cursor (it is then part of the same slice: one request from cursor - lookback to the end when step is not given); a read with nothing after the saved cursor sends no request and emits no record. When false, every read from a saved cursor re-reads the lookback window.
+   */
+  lookback_only_with_new_data: boolean;
+  /**
+   * The API answers newest first and cannot be asked for a range: the pages of a partition are read until one holds a record not newer than the saved cursor (older than start_datetime on a first read), or a page brings no record not already emitted; then paging stops. A record whose primary key was already emitted in the same partition by this read is not emitted again (pages may overlap). The cursor is the newest value seen per partition. Not with step.
+   */
+  is_data_feed: boolean;
+  start_time_option?: RequestOptionDefinition;
+  end_time_option?: RequestOptionDefinition;
+}
+/**
+ * An integer cursor that only grows (an id, a sequence number): one slice per partition. Its cursor is the largest value among the records read; records whose value is not above the saved cursor (or start_value on a first read) are dropped.
+ */
+export interface IncrementingCountCursorDefinition {
+  type: 'IncrementingCountCursor';
+  /**
+   * Top-level record field holding the integer; the state is kept under this name.
+   */
+  cursor_field: string;
+  /**
+   * Integer, or a template giving one: the cursor of a first read (records up to it are skipped). Without it a first read takes every record and injects nothing.
+   */
+  start_value?: unknown;
+  start_value_option?: RequestOptionDefinition;
 }
 export interface AddFieldsDefinition {
   type: 'AddFields';
@@ -356,5 +399,6 @@ export type ComponentDefinition =
   | ListPartitionRouterDefinition
   | SubstreamPartitionRouterDefinition
   | DatetimeBasedCursorDefinition
+  | IncrementingCountCursorDefinition
   | AddFieldsDefinition
   | RemoveFieldsDefinition;

@@ -9,7 +9,7 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { DeclarativeStreamDefinition } from '../format/manifest-types.generated.js';
 import type { HttpRequest } from '../core/http-transport.js';
-import type { DatetimeCursor } from './datetime-cursor.js';
+import type { Cursor, SliceProgress } from './cursor.js';
 import type { Partition } from './partition-router.js';
 import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
@@ -47,7 +47,7 @@ export class DeclarativeStream {
   readonly name: string;
   readonly primaryKey: string[];
   readonly schema: Record<string, unknown>;
-  readonly cursor?: DatetimeCursor;
+  readonly cursor?: Cursor;
   private readonly retriever: SimpleRetriever;
   private readonly transformations: Transformation[];
   private readonly events: EventChannel;
@@ -84,14 +84,14 @@ export class DeclarativeStream {
     const base: ExpressionContext = { config: options.config, stream_name: this.name };
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
-    const reader = new SliceReader((context) => this.pages(context), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
+    const reader = new SliceReader((slice, progress) => this.pages(slice, progress), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
     const warn = (message: string) => this.logger.log('WARN', message);
     const tasks: Promise<void>[] = [];
     // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
     let partitionsFailure: unknown;
     try {
-      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state, warn })) {
+      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state, warn, primaryKey: this.primaryKey })) {
         const task = reader.read(slice);
         task.catch(() => undefined);
         tasks.push(task);
@@ -110,8 +110,9 @@ export class DeclarativeStream {
   /** Every record of every partition over the whole range, ignoring state: for parent streams. */
   async *readAll(config: Record<string, unknown>, limiter?: Limiter): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
     const base: ExpressionContext = { config };
-    for await (const { partition, context } of this.slices(base, this.retriever.partitionRouter.partitions(base, limiter))) {
-      for await (const page of inTurns(this.pages(context), limiter)) {
+    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, limiter), { primaryKey: this.primaryKey })) {
+      const { partition } = slice;
+      for await (const page of inTurns(this.pages(slice, slice.progress?.()), limiter)) {
         for (const record of page) yield { record, partition };
       }
     }
@@ -121,8 +122,8 @@ export class DeclarativeStream {
   async probe(config: Record<string, unknown>): Promise<number> {
     const base: ExpressionContext = { config };
     let records = 0;
-    for await (const { context } of this.slices(base, this.retriever.partitionRouter.partitions(base), { latest: true })) {
-      for await (const page of this.retriever.pages(context)) {
+    for await (const { context, options } of this.slices(base, this.retriever.partitionRouter.partitions(base), { latest: true })) {
+      for await (const page of this.retriever.pages(context, undefined, { options })) {
         records += page.length;
         break;
       }
@@ -133,8 +134,8 @@ export class DeclarativeStream {
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
-    for await (const { partition, context } of this.slices({ config }, this.plannedPartitions(config), { state })) {
-      yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context) };
+    for await (const { partition, context, options } of this.slices({ config }, this.plannedPartitions(config), { state })) {
+      yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context, { options }) };
     }
   }
 
@@ -147,29 +148,39 @@ export class DeclarativeStream {
   }
 
   /**
-   * The pages of one slice, each page's records transformed. A page with a record that lacks a required field is
-   * not taken: its request is retried, then fails (see SimpleRetriever.pages).
+   * The pages of one slice, each page's records transformed. A page with a record that lacks a required field, or
+   * whose cursor value the cursor cannot read, is not taken: its request is retried, then fails (see
+   * SimpleRetriever.pages). The slice's cursor `progress` then takes the records it emits.
    */
-  private pages(context: ExpressionContext): AsyncGenerator<StreamRecord[]> {
+  private pages({ context, options }: PartitionSlice, progress?: SliceProgress): AsyncGenerator<StreamRecord[]> {
     const check = (records: StreamRecord[]): string | undefined | Promise<string | undefined> => {
       for (let index = 0; index < records.length; index++) {
         const transforming = this.transform(records[index], context);
-        if (transforming) return this.transformRest(records, index, transforming, context);
+        if (transforming) return this.transformRest(records, index, transforming, context, progress);
       }
-      return this.missingField(records);
+      return this.missingField(records, progress);
     };
-    return this.retriever.pages(context, check);
+    return this.retriever.pages(context, check, { options, progress });
   }
 
   /** The rest of a page's check once a transformation answered with a promise. */
-  private async transformRest(records: StreamRecord[], from: number, pending: Promise<void>, context: ExpressionContext): Promise<string | undefined> {
+  private async transformRest(
+    records: StreamRecord[],
+    from: number,
+    pending: Promise<void>,
+    context: ExpressionContext,
+    progress: SliceProgress | undefined,
+  ): Promise<string | undefined> {
     await pending;
     for (let index = from + 1; index < records.length; index++) await this.transform(records[index], context);
-    return this.missingField(records);
+    return this.missingField(records, progress);
   }
 
-  /** What the first record lacking a required field (absent or null) lacks, said to follow a status; else undefined. */
-  private missingField(records: StreamRecord[]): string | undefined {
+  /**
+   * What the first record lacking a required field (absent or null) lacks, or the cursor cannot read in, said to
+   * follow a status; else undefined.
+   */
+  private missingField(records: StreamRecord[], progress?: SliceProgress): string | undefined {
     const { required } = this;
     if (required.length === 0) return undefined;
     for (let index = 0; index < records.length; index++) {
@@ -182,7 +193,7 @@ export class DeclarativeStream {
         }
       }
     }
-    return undefined;
+    return progress?.problem(records);
   }
 
   /** Applies the transformations in order; a promise only when one of them needs to wait. */

@@ -1,5 +1,6 @@
 import type { ExpressionContext } from '../expressions/template.js';
-import type { DatetimeCursor, DateSlice } from './datetime-cursor.js';
+import type { RequestOptions } from '../http/http-requester.js';
+import type { Cursor, CursorSlice, SliceProgress } from './cursor.js';
 import type { Partition } from './partition-router.js';
 import type { StreamState } from './stream-state.js';
 
@@ -7,8 +8,14 @@ import type { StreamState } from './stream-state.js';
 export interface PartitionSlice {
   partition: Partition;
   /** Undefined for a stream without a cursor: its one slice is the whole partition. */
-  slice?: DateSlice;
+  slice?: CursorSlice;
   context: ExpressionContext;
+  /** What the cursor adds to each request of the slice (its bounds, where the manifest injects them). */
+  options?: RequestOptions;
+  /** The slice for messages (`The slice from 2026-01-01 to 2026-01-30`); undefined without a cursor. */
+  label?: string;
+  /** Follows the slice's records as they are read (undefined without a cursor); one per reading of the slice. */
+  progress?: () => SliceProgress;
 }
 
 /** Which slices of each partition a walk takes. */
@@ -22,6 +29,8 @@ export interface SliceChoice {
   latest?: boolean;
   /** Told what the state's cursors suggest is wrong with them (a read logs it as a WARN); silent without. */
   warn?: (message: string) => void;
+  /** The stream's primary key: a data feed does not emit a record twice in one partition. */
+  primaryKey?: string[];
 }
 
 /**
@@ -31,7 +40,7 @@ export interface SliceChoice {
  */
 export async function* partitionSlices(
   base: ExpressionContext,
-  cursor: DatetimeCursor | undefined,
+  cursor: Cursor | undefined,
   partitions: AsyncIterable<Partition>,
   choice: SliceChoice = {},
 ): AsyncGenerator<PartitionSlice> {
@@ -39,15 +48,26 @@ export async function* partitionSlices(
   if (range) choice.state?.begin(range, base.config, choice.warn);
   for await (const partition of partitions) {
     const saved = choice.state?.get(partition.key);
-    const slices: (DateSlice | undefined)[] = cursor && range ? cursor.slices(range, saved) : [undefined];
+    const slices: (CursorSlice | undefined)[] = cursor && range ? cursor.slices(range, saved) : [undefined];
     for (const slice of choice.latest ? [slices.at(-1)] : slices) {
       const context: ExpressionContext = {
         ...base,
         stream_partition: partition.context,
-        stream_slice: slice && cursor ? cursor.sliceContext(slice) : {},
+        stream_slice: slice && cursor && range ? cursor.sliceContext(slice) : {},
         stream_state: cursor && saved !== undefined ? { [cursor.field]: cursor.formatValue(saved) } : {},
       };
-      yield { partition, slice, context };
+      if (!slice || !cursor || !range) {
+        yield { partition, slice, context };
+        continue;
+      }
+      yield {
+        partition,
+        slice,
+        context,
+        options: cursor.requestOptions(slice),
+        label: cursor.describeSlice(slice),
+        progress: () => cursor.progress(range, slice, saved, choice.primaryKey ?? []),
+      };
     }
   }
 }

@@ -1,7 +1,8 @@
 import { ConnectorError } from '../core/errors.js';
-import type { HttpRequester } from '../http/http-requester.js';
+import type { HttpRequester, RequestOptions } from '../http/http-requester.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
+import type { SliceProgress } from './cursor.js';
 import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
 import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
@@ -12,6 +13,13 @@ import type { RecordSelector, StreamRecord } from './record-selector.js';
  * be used (a record without a field every record must have), said to follow a status; undefined when they can.
  */
 export type PageCheck = (records: StreamRecord[]) => string | undefined | Promise<string | undefined>;
+
+/** What a cursor's slice adds to its pages: options for every request, and which records each page gives. */
+export interface SlicePaging {
+  options?: RequestOptions;
+  /** Takes each page's records once checked: drops those the cursor has seen or is past, and may stop the paging. */
+  progress?: Pick<SliceProgress, 'take'>;
+}
 
 /** Requests every page of one partition and slice, and yields each page's records. */
 export class SimpleRetriever {
@@ -32,16 +40,18 @@ export class SimpleRetriever {
   }
 
   /** The first page's request of a partition and slice, as it would be sent (without credentials). */
-  firstRequest(context: ExpressionContext) {
+  firstRequest(context: ExpressionContext, slice: SlicePaging = {}) {
     const page = this.paginator.start().first();
-    return this.requester.prepare({ ...context, next_page_token: page.token }, page.options);
+    return this.requester.prepare({ ...context, next_page_token: page.token }, withSlice(page.options, slice.options));
   }
 
   /**
    * The pages of one partition and slice. A page is taken only once its body has the declared shape and its
-   * records pass `check`: otherwise the request is retried like an answer that is not JSON, then fails.
+   * records pass `check`: otherwise the request is retried like an answer that is not JSON, then fails. A slice's
+   * progress then takes the records it emits, and stops the paging when it says so (a data feed past its cursor):
+   * no further page is requested.
    */
-  async *pages(context: ExpressionContext, check?: PageCheck): AsyncGenerator<StreamRecord[]> {
+  async *pages(context: ExpressionContext, check?: PageCheck, slice: SlicePaging = {}): AsyncGenerator<StreamRecord[]> {
     const walk = this.paginator.start();
     let page: NextPage | null = walk.first();
     const requested = new Set<string>([pageKey(page)]);
@@ -62,13 +72,18 @@ export class SimpleRetriever {
     };
     while (page) {
       pageContext = { ...context, next_page_token: page.token };
-      const result = await this.requester.send(pageContext, page.options, usable);
+      const result = await this.requester.send(pageContext, withSlice(page.options, slice.options), usable);
       if (!result) return;
+      const taken = slice.progress?.take(records);
+      if (taken?.stop) {
+        yield taken.records;
+        return;
+      }
       if (records.length > 0 && result.response.body === previousBody) {
         throw this.loop(`page ${count + 1} is identical to the page before it`);
       }
       previousBody = result.response.body;
-      yield records;
+      yield taken ? taken.records : records;
       count += 1;
       if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;
       page = await walk.next(result, records, pageContext);
@@ -86,6 +101,17 @@ export class SimpleRetriever {
       { failureType: 'system_error', code: 'RESPONSE_INVALID' },
     );
   }
+}
+
+/** A page's options with the slice's under them: the paginator's win where both set the same field. */
+function withSlice(page: RequestOptions, slice: RequestOptions | undefined): RequestOptions {
+  if (!slice) return page;
+  return {
+    ...page,
+    parameters: { ...slice.parameters, ...page.parameters },
+    headers: { ...slice.headers, ...page.headers },
+    ...(slice.body || page.body ? { body: { ...slice.body, ...page.body } } : {}),
+  };
 }
 
 function pageKey(page: NextPage): string {

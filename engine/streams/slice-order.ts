@@ -1,9 +1,9 @@
 import type { StreamRecord } from './record-selector.js';
 
-/** A completed slice whose records may now be emitted, after which its partition's cursor moves to `end`. */
+/** A completed slice whose records may now be emitted, after which its partition's cursor moves to `end` (if any). */
 export interface ReadySlice {
   records: StreamRecord[];
-  end: number;
+  end: number | undefined;
 }
 
 /**
@@ -19,7 +19,7 @@ export interface ReadySlice {
  */
 export class SliceOrder {
   private readonly ends: number[] = [];
-  private readonly completed = new Map<number, StreamRecord[]>();
+  private readonly completed = new Map<number, ReadySlice>();
   /** Slices waiting for their turn to start, by index. */
   private readonly waiting = new Map<number, () => void>();
   /** The first slice not yet released. */
@@ -52,14 +52,17 @@ export class SliceOrder {
     for (const waiter of this.waiting.keys()) if (this.mayStart(waiter)) this.wake(waiter);
   }
 
-  /** Slice `index` is complete with `records`: answers the slices released by it, in order (often none). */
-  complete(index: number, records: StreamRecord[]): ReadySlice[] {
+  /**
+   * Slice `index` is complete with `records`, and moves the cursor to `end` (by default the end it was added with;
+   * undefined: it does not move it): answers the slices released by it, in order (often none).
+   */
+  complete(index: number, records: StreamRecord[], end: number | undefined = this.ends[index]): ReadySlice[] {
     if (!this.worthReading(index)) return [];
-    this.completed.set(index, records);
+    this.completed.set(index, { records, end });
     const ready: ReadySlice[] = [];
     for (let held = this.completed.get(this.next); held !== undefined; held = this.completed.get(this.next)) {
       this.completed.delete(this.next);
-      ready.push({ records: held, end: this.ends[this.next] });
+      ready.push(held);
       this.next += 1;
     }
     return ready;

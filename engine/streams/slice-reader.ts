@@ -1,7 +1,6 @@
 import { createLimiter, type Limiter } from '../core/concurrency.js';
 import { ConnectorError, failsEveryRequest } from '../core/errors.js';
-import type { ExpressionContext } from '../expressions/template.js';
-import type { DateSlice } from './datetime-cursor.js';
+import type { SliceProgress } from './cursor.js';
 import type { StreamSink } from './declarative-stream.js';
 import type { Partition } from './partition-router.js';
 import type { PartitionSlice } from './partition-slices.js';
@@ -19,8 +18,8 @@ import type { StateCheckpoints } from './state-checkpoints.js';
  */
 export const UNEMITTED_SLICES_PER_SLOT = 2;
 
-/** The pages of one slice, records ready for the sink. */
-export type SlicePages = (context: ExpressionContext) => AsyncIterable<StreamRecord[]>;
+/** The pages of one slice, records ready for the sink; `progress` (the slice's, if it has a cursor) takes each page. */
+export type SlicePages = (slice: PartitionSlice, progress?: SliceProgress) => AsyncIterable<StreamRecord[]>;
 
 /**
  * Reads the slices of one stream read concurrently, each in a turn of the limiter (shared by every stream). A
@@ -51,11 +50,12 @@ export class SliceReader {
    * Reads one slice, given in the walker's order (a partition's slices together, oldest first). Resolves once its
    * records were emitted (or dropped, when a slice before it failed); rejects with its failure.
    */
-  read({ partition, slice, context }: PartitionSlice): Promise<void> {
+  read(partitionSlice: PartitionSlice): Promise<void> {
     const { checkpoints } = this;
+    const { partition, slice, label } = partitionSlice;
     if (!slice || !checkpoints) {
-      return this.inTurn(() => this.passThrough(context)).catch((error: unknown) => {
-        throw naming(error, partition, slice);
+      return this.inTurn(() => this.passThrough(partitionSlice)).catch((error: unknown) => {
+        throw naming(error, partition, label);
       });
     }
     if (this.current?.partition !== partition) this.current = { partition, order: new SliceOrder(this.bound) };
@@ -64,9 +64,9 @@ export class SliceReader {
     // A slice refused a turn of the limiter (a read stopped) fails like one whose request failed: those waiting
     // behind it go.
     const read = () =>
-      this.inTurn(() => this.readInOrder(context, partition.key, order, index, checkpoints)).catch((error: unknown) => {
+      this.inTurn(() => this.readInOrder(partitionSlice, order, index, checkpoints)).catch((error: unknown) => {
         order.failed(index);
-        throw naming(error, partition, slice);
+        throw naming(error, partition, label);
       });
     // The slice's turn comes before a limiter slot, never while holding one: the limiter is shared by every stream
     // and partition, and a slot held while waiting would starve the others, or the very slice this one waits for.
@@ -87,24 +87,19 @@ export class SliceReader {
     );
   }
 
-  private async passThrough(context: ExpressionContext): Promise<void> {
-    for await (const page of this.pages(context)) {
+  private async passThrough(slice: PartitionSlice): Promise<void> {
+    for await (const page of this.pages(slice, slice.progress?.())) {
       for (const record of page) await this.sink.record(record);
     }
     this.sliceRead();
   }
 
-  private async readInOrder(
-    context: ExpressionContext,
-    partition: Record<string, unknown>,
-    order: SliceOrder,
-    index: number,
-    checkpoints: StateCheckpoints,
-  ): Promise<void> {
+  private async readInOrder(slice: PartitionSlice, order: SliceOrder, index: number, checkpoints: StateCheckpoints): Promise<void> {
     if (!order.worthReading(index)) return;
     const records: StreamRecord[] = [];
+    const progress = slice.progress?.();
     try {
-      for await (const page of this.pages(context)) {
+      for await (const page of this.pages(slice, progress)) {
         for (const record of page) records.push(record);
       }
     } catch (error) {
@@ -113,7 +108,7 @@ export class SliceReader {
     }
     this.sliceRead();
     await this.emission.run(async () => {
-      const ready = order.complete(index, records);
+      const ready = order.complete(index, records, progress ? progress.position() : slice.slice?.end);
       for (const [position, released] of ready.entries()) {
         for (const record of released.records) {
           const accepting = this.sink.record(record);
@@ -122,7 +117,7 @@ export class SliceReader {
         order.emitted();
         // Completed slices about to follow, of this partition or waiting their turn, write one STATE for all.
         const more = position < ready.length - 1 || this.emission.waiting > 0;
-        await checkpoints.sliceDone(partition, released.end, released.records.length, more);
+        await checkpoints.sliceDone(slice.partition.key, released.end, released.records.length, more);
       }
     });
   }
@@ -132,17 +127,13 @@ export class SliceReader {
  * A response that could not be used, said with the slice and partition it was for: that slice was not read (its
  * records were not written and the state stays before it), and its dates are what a person looks up.
  */
-function naming(error: unknown, partition: Partition, slice: DateSlice | undefined): unknown {
+function naming(error: unknown, partition: Partition, label: string | undefined): unknown {
   if (!(error instanceof ConnectorError) || error.code !== 'RESPONSE_INVALID') return error;
-  if (!slice && Object.keys(partition.key).length === 0) return error;
+  if (!label && Object.keys(partition.key).length === 0) return error;
   const keys = Object.entries(partition.key).map(([name, value]) => `${name} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const of = keys.length > 0 ? ` (${keys.join(', ')})` : '';
-  const what = slice ? `The slice from ${day(slice.start)} to ${day(slice.end - 1)}${of}` : `The partition${of}`;
+  const what = label ? `${label}${of}` : `The partition${of}`;
   const named = new ConnectorError(`${what} was not read: ${error.message}`, error.options());
   named.stack = error.stack;
   return named;
-}
-
-function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }

@@ -26,12 +26,13 @@ export class StateCheckpoints {
   ) {}
 
   /**
-   * A slice's `records` were emitted and its partition's cursor moves to `cursor`. Writes a STATE when enough
+   * A slice's `records` were emitted and its partition's cursor moves to `cursor` (undefined: a slice that does
+   * not move it, such as one without records of a record cursor). Writes a STATE when enough
    * records have passed since the last one, unless `more` completed slices are about to follow (the last of them
    * then writes one STATE for all).
    */
-  async sliceDone(partition: Record<string, unknown>, cursor: number, records: number, more: boolean): Promise<void> {
-    this.state.set(partition, cursor);
+  async sliceDone(partition: Record<string, unknown>, cursor: number | undefined, records: number, more: boolean): Promise<void> {
+    if (cursor !== undefined) this.state.set(partition, cursor);
     this.recordsSinceState += records;
     this.unwritten = true;
     if (!more && this.recordsSinceState >= RECORDS_PER_PARTITION_PER_STATE * this.state.partitions) await this.flush();

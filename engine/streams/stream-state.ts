@@ -1,43 +1,42 @@
 import { configError } from '../core/errors.js';
-import { alignDown, describeDate, type DateRange, type DatetimeCursor } from './datetime-cursor.js';
+import type { Cursor, CursorRange, StateTag } from './cursor.js';
+import { RESET } from './datetime-cursor.js';
 
-/** Epoch ms below this (1973-03-03) with a plausible date as seconds (from 2001-09-09) were written in seconds. */
-const SECONDS_UP_TO = 1e11;
-const SECONDS_FROM = 1e9;
-
-/** The reset a message about a saved state suggests. */
-const RESET =
-  'remove this stream\'s entry from the state (after a `sync` into SQLite, its row of the `_connector_state` table)';
+/** The keys a state may record its cursor's kind under, besides its cursors. */
+const TAG_KEYS = ['granularity', 'cursor_granularity'];
 
 /**
  * The saved position of an incremental stream: one cursor per partition, as
  * `{"states":[{"partition":{...},"cursor":{"<field>": value}}],"granularity":"P1D"}`. A flat `{"<field>": value}`
- * applies to every partition (a state from before partitions existed). `granularity` is the cursor's granularity
- * the state was written with: a state with another one is refused, so daily and monthly windows never mix; a state
- * without it (written before it was recorded) is read as it is.
+ * applies to every partition (a state from before partitions existed). `granularity` (a window cursor) or
+ * `cursor_granularity` (a record cursor) is what the state was written with: a state with another one is refused,
+ * so daily and monthly windows never mix; a state without it (written before it was recorded) is read as it is.
  */
-export class StreamState {
+export class StreamState<R extends CursorRange = CursorRange> {
   /** By partition key: the cursor, and the entry as the state lists it (rebuilt only when the cursor moves). */
   private readonly cursors = new Map<string, { cursor: number; entry: Record<string, unknown> }>();
   private fallback?: number;
-  /** The granularity the saved state was written with, then the one of this read (once its range is known). */
-  private granularity?: string;
+  /** What the saved state was written with, then what this read writes (once its range is known). */
+  private tag?: StateTag;
 
   constructor(
     private readonly stream: string,
-    private readonly cursor: DatetimeCursor,
+    private readonly cursor: Cursor<R>,
   ) {}
 
-  static parse(stream: string, cursor: DatetimeCursor, value: unknown): StreamState {
+  static parse<R extends CursorRange>(stream: string, cursor: Cursor<R>, value: unknown): StreamState<R> {
     const state = new StreamState(stream, cursor);
     if (value === undefined || value === null) return state;
     if (typeof value !== 'object' || Array.isArray(value)) throw state.invalid(value, 'it is not an object');
     const record = value as Record<string, unknown>;
     if (Object.keys(record).length === 0) return state;
     if (!('states' in record) && !(cursor.field in record)) throw state.invalid(value, `expected "states" (a list) or "${cursor.field}"`);
-    if ('granularity' in record && cursor.field !== 'granularity') {
-      if (record.granularity !== 'P1D' && record.granularity !== 'P1M') throw state.invalid(value, '"granularity" must be P1D or P1M');
-      state.granularity = record.granularity;
+    for (const key of TAG_KEYS) {
+      if (!(key in record) || cursor.field === key) continue;
+      if (typeof record[key] !== 'string' || !/^P(?=\d|T\d)[\dYMWD]*(T[\dHMS.]+)?$/.test(record[key])) {
+        throw state.invalid(value, `"${key}" must be an ISO-8601 duration such as P1D or P1M`);
+      }
+      state.tag = { key, value: record[key] };
     }
     if (cursor.field in record) state.fallback = state.cursorValue(record[cursor.field], value);
     if (!('states' in record)) return state;
@@ -53,58 +52,41 @@ export class StreamState {
   }
 
   /**
-   * Checks the saved cursors against the range a read covers, before any request: a granularity other than the
-   * one the state was written with, or a first read whose range starts after it ends, is refused; a cursor after
-   * the range (nothing to read until then) or one that looks written in seconds is told to `warn`.
+   * Checks the saved cursors against the range a read covers, before any request: a state written with another
+   * granularity (or another kind of cursor) is refused, and the cursor checks the rest (see Cursor.checkCursors).
    */
-  begin(range: DateRange, config: Record<string, unknown>, warn: (message: string) => void = () => undefined): void {
-    const granularity = range.granularity === 'day' ? 'P1D' : 'P1M';
+  begin(range: R, config: Record<string, unknown>, warn: (message: string) => void = () => undefined): void {
+    const tag = this.cursor.stateTag(range);
     const cursors = [...this.cursors.values()].map(({ cursor }) => cursor);
     if (this.fallback !== undefined) cursors.push(this.fallback);
-    if (cursors.length === 0 && range.start > range.end) throw this.cursor.startAfterEnd(range, config);
-    if (this.granularity !== undefined && this.granularity !== granularity && cursors.length > 0) {
+    if (cursors.length === 0) this.cursor.checkCursors(range, cursors, config, warn, this.stream);
+    const saved = this.tag;
+    if (saved !== undefined && cursors.length > 0 && (saved.key !== tag?.key || saved.value !== tag.value)) {
+      const now = tag ? `${this.cursor.describeTag(tag).replace(/ windows$/, '')} (${tag.value}, from ${this.cursor.tagSource(config)})` : 'another kind of cursor';
       throw configError(
         'STATE_INVALID',
-        `The saved state of stream "${this.stream}" was written with ${GRANULARITY[this.granularity]} windows (${this.granularity}), ` +
-          `but this read's are ${GRANULARITY[granularity]} (${granularity}, from ${this.cursor.granularitySource(config)}): ` +
+        `The saved state of stream "${this.stream}" was written with ${this.cursor.describeTag(saved)} (${saved.value}), ` +
+          `but this read's are ${now}: ` +
           'reading on would mix both in the output, so nothing was read. Either go back to the previous granularity, ' +
           `or reset the stream: sync it from scratch into a new output, or ${RESET}.`,
         { stream: this.stream },
       );
     }
-    this.granularity = granularity;
-    const after = cursors.filter((cursor) => !(alignedDown(cursor, range) <= range.end));
-    if (after.length > 0) {
-      const latest = Math.max(...after);
-      warn(
-        `Stream "${this.stream}": the saved cursor${after.length > 1 ? ` of ${after.length} partitions (the latest)` : ''} is ` +
-          `${describeDate(latest)}, after the newest final data (up to ${describeDate(range.end)}, exclusive): nothing is read until then. ` +
-          `If the state is wrong, ${RESET}, and the stream is read again from its start date.`,
-      );
-    }
-    if (this.cursor.format === 'epoch_ms') {
-      const seconds = cursors.filter((cursor) => cursor >= SECONDS_FROM && cursor < SECONDS_UP_TO);
-      if (seconds.length > 0) {
-        warn(
-          `Stream "${this.stream}": the saved cursor ${seconds[0]}${seconds.length > 1 ? ` (and ${seconds.length - 1} more)` : ''} ` +
-            `looks like epoch seconds (${describeDate(seconds[0] * 1000)}), but "${this.cursor.field}" is in epoch milliseconds ` +
-            `(as milliseconds it is ${describeDate(seconds[0])}): the stream is read from its start date, so nothing is lost.`,
-        );
-      }
-    }
+    this.tag = tag;
+    if (cursors.length > 0) this.cursor.checkCursors(range, cursors, config, warn, this.stream);
   }
 
   get(partition: Record<string, unknown>): number | undefined {
     return this.cursors.get(partitionKey(partition))?.cursor ?? this.fallback;
   }
 
-  /** Moves a partition's cursor forward (never back). */
-  set(partition: Record<string, unknown>, cursor: number): void {
+  /** Moves a partition's cursor forward (never back); answers whether it moved. */
+  set(partition: Record<string, unknown>, cursor: number): boolean {
     const key = partitionKey(partition);
     const current = this.cursors.get(key)?.cursor ?? this.fallback;
-    if (current === undefined || cursor > current) {
-      this.cursors.set(key, { cursor, entry: { partition, cursor: { [this.cursor.field]: this.cursor.formatValue(cursor) } } });
-    }
+    if (current !== undefined && !(cursor > current)) return false;
+    this.cursors.set(key, { cursor, entry: { partition, cursor: { [this.cursor.field]: this.cursor.formatValue(cursor) } } });
+    return true;
   }
 
   /** Partitions the state lists (at least 1: a flat state stands for every partition). */
@@ -115,14 +97,14 @@ export class StreamState {
   snapshot(): Record<string, unknown> {
     const states = [...this.cursors.values()].map(({ entry }) => entry);
     const snapshot: Record<string, unknown> = { states };
-    if (this.granularity !== undefined && this.cursor.field !== 'granularity') snapshot.granularity = this.granularity;
+    if (this.tag !== undefined && this.cursor.field !== this.tag.key) snapshot[this.tag.key] = this.tag.value;
     if (this.fallback !== undefined) snapshot[this.cursor.field] = this.cursor.formatValue(this.fallback);
     return snapshot;
   }
 
   private cursorValue(value: unknown, whole: unknown): number {
     const parsed = this.cursor.parseValue(value);
-    if (parsed === undefined) throw this.invalid(whole, `"${this.cursor.field}" is ${JSON.stringify(value)}, not a ${this.cursor.format} date`);
+    if (parsed === undefined) throw this.invalid(whole, `"${this.cursor.field}" is ${JSON.stringify(value)}, not ${this.cursor.valueKind}`);
     return parsed;
   }
 
@@ -136,13 +118,6 @@ export class StreamState {
       { stream: this.stream },
     );
   }
-}
-
-const GRANULARITY: Record<string, string> = { P1D: 'daily', P1M: 'monthly' };
-
-/** A cursor taken back to its slice boundary, as a read starts from it (NaN beyond any date). */
-function alignedDown(cursor: number, range: DateRange): number {
-  return alignDown(cursor, range.granularity);
 }
 
 /** The same partition whatever the order of its keys (a store may reorder them). */

@@ -18,6 +18,8 @@ function cursorOf(overrides: Partial<DatetimeBasedCursorDefinition>, clock = new
     step: 'P30D',
     granularity: 'P1D',
     lookback_window: 'P0D',
+    lookback_only_with_new_data: false,
+    is_data_feed: false,
     ...overrides,
   };
   const { runtime } = testRuntime({ clock });
@@ -214,8 +216,8 @@ describe('resuming from a cursor', () => {
 
 describe('invalid declarations are config errors', () => {
   it.each([
-    [{ granularity: 'PT1H' }, 'granularity at incremental_sync is "PT1H"; expected P1D (whole days) or P1M (whole months).'],
-    [{ granularity: 'P1W' }, 'granularity at incremental_sync is "P1W"; expected P1D (whole days) or P1M (whole months).'],
+    [{ granularity: 'PT7H' }, 'granularity at incremental_sync is "PT7H"; expected P1D (whole days), P1M (whole months) or a part of a day (PT1S, PT1M, PT1H, PT15M...).'],
+    [{ granularity: 'P1W' }, 'granularity at incremental_sync is "P1W"; expected P1D (whole days), P1M (whole months) or a part of a day (PT1S, PT1M, PT1H, PT15M...).'],
     [{ step: 'thirty days' }, 'step at incremental_sync: "thirty days" is not an ISO-8601 duration (expected e.g. P1D, P30D, P1M, PT1H).'],
     [{ step: 'P' }, 'step at incremental_sync: "P" is not an ISO-8601 duration (expected e.g. P1D, P30D, P1M, PT1H).'],
     [{ step: 'PT12H' }, 'step at incremental_sync must be at least one day, got PT12H.'],
@@ -247,7 +249,7 @@ describe('invalid declarations are config errors', () => {
     const cursor = compile(text).streams[0].cursor!;
     const error = await rejection(cursor.range({ config: { granularity: 'P1Y' } }));
     expect(error.message).toBe(
-      `granularity at streams[0].incremental_sync (manifest.yaml:${lineOf(text, 'incremental_sync:')}:5) is "P1Y"; expected P1D (whole days) or P1M (whole months).`,
+      `granularity at streams[0].incremental_sync (manifest.yaml:${lineOf(text, 'incremental_sync:')}:5) is "P1Y"; expected P1D (whole days), P1M (whole months) or a part of a day (PT1S, PT1M, PT1H, PT15M...).`,
     );
   });
 });

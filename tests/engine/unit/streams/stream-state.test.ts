@@ -19,6 +19,8 @@ function cursorOf(format: DatetimeBasedCursorDefinition['cursor_datetime_format'
     step: 'P1D',
     granularity: 'P1D',
     lookback_window: 'P0D',
+    lookback_only_with_new_data: false,
+    is_data_feed: false,
     ...overrides,
   };
   const context = new CompileContext({ value: { c: definition }, positions: new WeakMap(), file: 'manifest.yaml' }, testRuntime().runtime, PROJECT_ROOT, componentRegistry);
@@ -196,7 +198,8 @@ describe('checked against the range of a read', () => {
     start,
     end: granularity === 'day' ? utc(2026, 11, 29) : utc(2026, 11, 1),
     step: parseDuration(granularity === 'day' ? 'P30D' : 'P12M'),
-    granularity,
+    granularity: parseDuration(granularity === 'day' ? 'P1D' : 'P1M'),
+    records: false,
     lookback: parseDuration('P0D'),
   });
   /** The WARN messages begin() tells for `value`. */
@@ -285,8 +288,8 @@ describe('checked against the range of a read', () => {
     expect(warnings({ states: [], granularity: 'P1M' })).toEqual([]);
   });
 
-  it('a granularity that is not P1D or P1M is a corrupt state', () => {
-    expect(parseError({ ...at(1000), granularity: 'daily' }).message).toContain('("granularity" must be P1D or P1M)');
+  it('a granularity that is not a duration is a corrupt state', () => {
+    expect(parseError({ ...at(1000), granularity: 'daily' }).message).toContain('("granularity" must be an ISO-8601 duration such as P1D or P1M)');
   });
 
   it('a first read whose range starts after its end is a config error naming start_datetime and the config values it reads', () => {
