@@ -66,3 +66,10 @@ export interface Cursor<R extends CursorRange = CursorRange> {
 export function primaryKeyOf(record: StreamRecord, primaryKey: string[]): string {
   return JSON.stringify(primaryKey.map((field) => record[field]));
 }
+
+/** A record value for messages: its JSON, cut to 60 characters. */
+export function shown(value: unknown): string {
+  // JSON.stringify answers undefined for undefined, whatever its type says.
+  const json = JSON.stringify(value) as string | undefined;
+  return (json ?? String(value)).slice(0, 60);
+}

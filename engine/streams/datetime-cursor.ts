@@ -5,7 +5,7 @@ import type { ExpressionContext, Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { DatetimeBasedCursorDefinition, RequestOptionDefinition } from '../format/manifest-types.generated.js';
 import type { RequestOptions } from '../http/http-requester.js';
-import { primaryKeyOf, type Cursor, type CursorSlice, type SliceProgress, type StateTag } from './cursor.js';
+import { primaryKeyOf, shown, type Cursor, type CursorSlice, type SliceProgress, type StateTag } from './cursor.js';
 import { datetimeFormat, shorthandFormat, type DatetimeFormat } from './datetime-format.js';
 import { addDuration, parseDuration, type Duration } from './duration.js';
 import type { StreamRecord } from './record-selector.js';
@@ -273,7 +273,7 @@ export class DatetimeCursor implements Cursor<DateRange> {
       const value = records[index][this.field];
       if (this.recordValue(value) === undefined) {
         const formats = this.recordFormats.map((format) => format.text).join(', ');
-        return `with record ${index + 1} of ${records.length} whose "${this.field}" (${JSON.stringify(value)?.slice(0, 60)}) fits none of its formats (${formats})`;
+        return `with record ${index + 1} of ${records.length} whose "${this.field}" (${shown(value)}) fits none of its formats (${formats})`;
       }
     }
     return undefined;

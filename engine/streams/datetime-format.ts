@@ -4,9 +4,9 @@ import { parseDate } from '../expressions/date-functions.js';
 export interface DatetimeFormat {
   /** The format as declared, for messages. */
   readonly text: string;
-  format(ms: number): string | number;
+  format: (ms: number) => string | number;
   /** Epoch ms of a value written in this format; undefined when it is not one. */
-  parse(value: unknown): number | undefined;
+  parse: (value: unknown) => number | undefined;
 }
 
 /** The formats the `cursor_datetime_format` shorthand names. */
@@ -83,7 +83,8 @@ export function datetimeFormat(text: string): DatetimeFormat {
       pattern += escapeRegExp(char);
       continue;
     }
-    const directive = text[index + 1];
+    // Past the end of the text there is no character, whatever the index type says.
+    const directive = text[index + 1] as string | undefined;
     index += 1;
     if (directive === '%') {
       parts.push('%');
@@ -109,7 +110,7 @@ export function datetimeFormat(text: string): DatetimeFormat {
       if (typeof value !== 'string') return undefined;
       const match = regex.exec(value);
       if (!match) return undefined;
-      const fields: Record<string, string> = {};
+      const fields: Record<string, string | undefined> = {};
       directives.forEach((directive, index) => (fields[directive] = match[index + 1]));
       return fromFields(fields);
     },
@@ -117,7 +118,7 @@ export function datetimeFormat(text: string): DatetimeFormat {
 }
 
 /** Epoch ms of parsed fields (missing ones are the start of their unit); undefined for an impossible date. */
-function fromFields(fields: Record<string, string>): number | undefined {
+function fromFields(fields: Record<string, string | undefined>): number | undefined {
   const year = Number(fields.Y ?? 1970);
   const month = Number(fields.m ?? 1);
   const day = Number(fields.d ?? 1);

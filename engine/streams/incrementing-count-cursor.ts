@@ -4,7 +4,7 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { IncrementingCountCursorDefinition, RequestOptionDefinition } from '../format/manifest-types.generated.js';
 import type { RequestOptions } from '../http/http-requester.js';
-import type { Cursor, CursorRange, CursorSlice, SliceProgress, StateTag } from './cursor.js';
+import { shown, type Cursor, type CursorRange, type CursorSlice, type SliceProgress, type StateTag } from './cursor.js';
 import type { StreamRecord } from './record-selector.js';
 import { injectOption } from './request-option.js';
 
@@ -99,7 +99,7 @@ export class IncrementingCountCursor implements Cursor {
     for (let index = 0; index < records.length; index++) {
       const value = records[index][this.field];
       if (this.parseValue(value) === undefined) {
-        return `with record ${index + 1} of ${records.length} whose "${this.field}" (${JSON.stringify(value)?.slice(0, 60)}) is not an integer`;
+        return `with record ${index + 1} of ${records.length} whose "${this.field}" (${shown(value)}) is not an integer`;
       }
     }
     return undefined;

@@ -276,3 +276,69 @@ describe('cursor formats', () => {
     expect(cursorOf({ cursor_datetime_format: 'iso8601' }).parseValue('not a date')).toBeUndefined();
   });
 });
+
+describe('sub-day windows, no step, and record cursors', () => {
+  const hour = (h: number, m = 0, s = 0) => Date.UTC(2026, 0, 1, h, m, s);
+
+  it('without a step the whole range is one slice, from the cursor when there is one', async () => {
+    expect(await slicesOf({ step: undefined })).toEqual([{ start: utc(2026, 1, 1), end: utc(2026, 3, 1) }]);
+    expect(await slicesOf({ step: undefined }, utc(2026, 2, 10))).toEqual([{ start: utc(2026, 2, 10), end: utc(2026, 3, 1) }]);
+  });
+
+  it('granularity PT1H aligns windows to whole hours and allows hour steps', async () => {
+    const slices = await slicesOf({ granularity: 'PT1H', step: 'PT6H', start_datetime: hour(1, 30), end_datetime: hour(14, 10) });
+    expect(slices).toEqual([
+      { start: hour(2), end: hour(8) },
+      { start: hour(8), end: hour(14) },
+    ]);
+  });
+
+  it('a record cursor (cursor_granularity) is not aligned; its slices end one granularity before the next starts', async () => {
+    const c = cursorOf({ granularity: undefined, cursor_granularity: 'PT1S', datetime_format: '%Y-%m-%dT%H:%M:%SZ', cursor_datetime_format: undefined, step: 'PT6H', start_datetime: hour(1, 30), end_datetime: hour(9) });
+    const range = await c.range({ config: {} });
+    const slices = c.slices(range, undefined);
+    expect(slices.map((s) => [s.start, s.end])).toEqual([
+      [hour(1, 30), hour(7, 30)],
+      [hour(7, 30), hour(9)],
+    ]);
+    expect(c.sliceContext(slices[0])).toEqual({ start_time: '2026-01-01T01:30:00Z', end_time: '2026-01-01T07:29:59Z' });
+    // From a saved cursor (the newest record read), the next read starts one second after it.
+    expect(c.slices(range, hour(8, 15))).toEqual([{ start: hour(8, 15, 1), end: hour(9), last: hour(8, 59, 59) }]);
+  });
+
+  it('start_time_option and end_time_option inject the slice bounds into parameters, headers or the JSON body', async () => {
+    const c = cursorOf({
+      cursor_datetime_format: 'date',
+      start_time_option: { inject_into: 'header', field_name: 'X-From' },
+      end_time_option: { inject_into: 'body_json', field_name: 'to' },
+    });
+    const [slice] = c.slices(await c.range({ config: {} }), undefined);
+    expect(c.requestOptions(slice)).toEqual({ headers: { 'X-From': '2026-01-01' }, body: { to: '2026-01-31' } });
+  });
+
+  it('lookback_window is a template over the config', async () => {
+    expect((await slicesOf({ lookback_window: 'P{{ config.days }}D' }, utc(2026, 1, 15), { days: 4 }))[0].start).toBe(utc(2026, 1, 11));
+  });
+
+  it('with lookback_only_with_new_data, a cursor at the end of the range gives no slice; one before it re-reads in the same slice', async () => {
+    const overrides = { step: undefined, lookback_window: 'P3D', lookback_only_with_new_data: true };
+    expect(await slicesOf(overrides, utc(2026, 3, 1))).toEqual([]);
+    expect(await slicesOf(overrides, utc(2026, 2, 27))).toEqual([{ start: utc(2026, 2, 24), end: utc(2026, 3, 1) }]);
+    expect(await slicesOf({ ...overrides, lookback_only_with_new_data: false }, utc(2026, 3, 1))).toEqual([{ start: utc(2026, 2, 26), end: utc(2026, 3, 1) }]);
+  });
+
+  it.each([
+    [{ cursor_granularity: 'PT1S' }, 'gives both granularity (a window cursor) and cursor_granularity (a record cursor): keep one.'],
+    [{ datetime_format: '%Y' }, 'gives both datetime_format and cursor_datetime_format (a shorthand for it): keep one.'],
+    [{ is_data_feed: true }, 'is a data feed (is_data_feed), read newest first in one slice: remove its step.'],
+    [{ datetime_format: '%Y-%q', cursor_datetime_format: undefined }, 'datetime_format at incremental_sync: "%Y-%q" is not a datetime format this engine knows'],
+  ] as [Partial<DatetimeBasedCursorDefinition>, string][])('%j is a manifest error', (overrides, message) => {
+    let error: unknown;
+    try {
+      cursorOf(overrides);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).toContain(message);
+  });
+});
