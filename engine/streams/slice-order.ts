@@ -53,12 +53,12 @@ export class SliceOrder {
   }
 
   /**
-   * Slice `index` is complete with `records`, and moves the cursor to `end` (by default the end it was added with;
-   * undefined: it does not move it): answers the slices released by it, in order (often none).
+   * Slice `index` is complete with `records`, and moves the cursor to `moves.end` (by default the end it was added
+   * with; undefined: it does not move it): answers the slices released by it, in order (often none).
    */
-  complete(index: number, records: StreamRecord[], end: number | undefined = this.ends[index]): ReadySlice[] {
+  complete(index: number, records: StreamRecord[], moves: { end: number | undefined } = { end: this.ends[index] }): ReadySlice[] {
     if (!this.worthReading(index)) return [];
-    this.completed.set(index, { records, end });
+    this.completed.set(index, { records, end: moves.end });
     const ready: ReadySlice[] = [];
     for (let held = this.completed.get(this.next); held !== undefined; held = this.completed.get(this.next)) {
       this.completed.delete(this.next);

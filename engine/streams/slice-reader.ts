@@ -108,7 +108,7 @@ export class SliceReader {
     }
     this.sliceRead();
     await this.emission.run(async () => {
-      const ready = order.complete(index, records, progress ? progress.position() : slice.slice?.end);
+      const ready = order.complete(index, records, { end: progress ? progress.position() : slice.slice?.end });
       for (const [position, released] of ready.entries()) {
         for (const record of released.records) {
           const accepting = this.sink.record(record);

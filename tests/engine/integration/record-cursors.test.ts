@@ -187,8 +187,7 @@ describe('a record cursor (cursor_granularity) over updated_at', () => {
     // The last slice had no record: the cursor stays at the newest record.
     expect(stepped.state.states[0].cursor).toEqual({ updated_at: at('07:00:00') });
 
-    const windows = { ...stepped.state, granularity: 'P1D' };
-    delete windows.cursor_granularity;
+    const windows = { states: stepped.state.states, granularity: 'P1D' };
     const files = writeFiles({ 'config.json': { base: server.url }, 'catalog.json': catalog(['items'], 'incremental'), 's.json': [{ type: 'STREAM', stream: { stream_descriptor: { name: 'items' }, stream_state: windows } }] });
     const before = server.requests.length;
     const run = await runInProcess(['read', '--manifest', manifest(), '--config', files['config.json'], '--catalog', files['catalog.json'], '--state', files['s.json']], { clock });
