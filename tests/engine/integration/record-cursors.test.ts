@@ -42,6 +42,8 @@ const api = {
   /** /feed answers its first page whatever the page number. */
   samePage: false,
   items: 5,
+  /** Records /days answers for each day. */
+  perDay: 1,
 };
 
 function eventsAnswer(request: SeenRequest) {
@@ -65,7 +67,9 @@ function daysAnswer(request: SeenRequest) {
   const until = request.query.get('until') ?? '';
   if (!DAY.test(since) || !DAY.test(until) || !(since < until)) return { status: 400, body: { error: `bad range ${since} to ${until}` } };
   const elements = [];
-  for (let ms = Date.parse(since); ms < Date.parse(until); ms += DAY_MS) elements.push({ id: dayOf(ms), day: dayOf(ms), value: 1 });
+  for (let ms = Date.parse(since); ms < Date.parse(until); ms += DAY_MS) {
+    for (let n = 0; n < api.perDay; n++) elements.push({ id: `${dayOf(ms)}/${n}`, day: dayOf(ms), value: n });
+  }
   return { body: { elements } };
 }
 
@@ -90,7 +94,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   clock.set(TEST_NOW);
-  Object.assign(api, { events: [], ignoreSince: false, overlap: false, samePage: false, items: 5 });
+  Object.assign(api, { events: [], ignoreSince: false, overlap: false, samePage: false, items: 5, perDay: 1 });
 });
 
 const SINCE = { inject_into: 'request_parameter', field_name: 'since' };
@@ -284,12 +288,14 @@ describe('a lookback window re-read only when there is new data (lookback_only_w
     expect(records(next.messages).map((r) => r.day)).toEqual(['2026-11-27', '2026-11-28', '2026-11-29']);
     expect(next.state.states[0].cursor).toEqual({ day: '2026-11-30' });
 
-    // With a step shorter than the lookback, the re-read slices end before the cursor: no STATE goes back.
+    // With a step shorter than the lookback, the re-read slices end before the cursor: no STATE goes back (10
+    // records a slice make a STATE after each).
     clock.advance(DAY_MS);
+    api.perDay = 10;
     const stepped = await read(manifestWith('/days', { ...cursor, step: 'P1D' }), next.final, { lookback_days: 3 });
     expect(stepped.requests.map((r) => r.since).sort()).toEqual(['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30']);
     const seen = cursorsOf(stepped.messages, 'day').map(([day]) => day as string);
-    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeGreaterThan(3);
     for (const day of seen) expect(day >= '2026-11-30').toBe(true);
     expect(stepped.state.states[0].cursor).toEqual({ day: '2026-12-01' });
   });
