@@ -30,7 +30,8 @@ export class ApiKeyAuthenticator implements Authenticator {
     if (value === undefined || value === null || value === '') return {};
     const key = textOf(value);
     this.runtime.addSecret(key);
-    return { [this.option.field_name]: key };
+    // Header names are case-insensitive: lower case, as the requester's own headers are, so one replaces the other.
+    return { [this.option.inject_into === 'header' ? this.option.field_name.toLowerCase() : this.option.field_name]: key };
   }
 }
 
