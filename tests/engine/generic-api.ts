@@ -235,10 +235,11 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
       return error(401, 'invalid_client', 'client authentication failed');
     }
     if (clientCredentials) {
-      if (form.has('refresh_token')) return error(400, 'invalid_request', 'client_credentials takes no refresh_token');
-      if (form.get('scope') !== clientCredentials.scope) return error(400, 'invalid_scope', `scope must be "${clientCredentials.scope}", got "${form.get('scope')}"`);
+      const refused = (code: string, description: string): Answer => ({ status: 400, body: { error: code, error_description: description } });
+      if (form.has('refresh_token')) return refused('invalid_request', 'client_credentials takes no refresh_token');
+      if (form.get('scope') !== clientCredentials.scope) return refused('invalid_scope', `scope must be "${clientCredentials.scope}", got "${form.get('scope')}"`);
       for (const [name, value] of Object.entries(clientCredentials.body ?? {})) {
-        if (form.get(name) !== value) return error(400, 'invalid_request', `${name} must be "${value}"`);
+        if (form.get(name) !== value) return refused('invalid_request', `${name} must be "${value}"`);
       }
       const accessToken = `cc-${randomBytes(12).toString('hex')}`;
       issued.set(accessToken, { expiresAt: now() + (oauth.expiresIn ?? 3600) * 1000, calls: 0 });
