@@ -220,17 +220,17 @@ describe('no key, password or encoded pair in any output', () => {
       target.addFault({ match: '/api/', ...fault });
       await capture(`sync: ${name}`, run('sync', clock, manifest, config, ['accounts']));
     }
-    // The echoing faults were answered, with the credentials in their bodies: the premise of the test.
-    expect(target.requests.filter((r) => r.status === 400).length).toBeGreaterThan(1);
-    expect(outputs.find(([name]) => name === 'read: a 400 repeating the request')?.[1].stdout).toMatch(/\*{4}/);
-    expect(outputs[0][1].code).toBe(0);
-    expect(outputs[2][1].code).toBe(0);
-
     for (const [name, result] of outputs) {
       const text = `${result.stdout}\n${result.stderr}`;
       for (const leak of leaks(secrets)) {
         if (text.includes(leak)) throw new Error(`"${leak.slice(0, 6)}..." appears in the output of ${name}`);
       }
     }
+    // The premise: validate and the read succeeded, and the echoing faults were answered with the credentials in
+    // their bodies, which the messages quote masked.
+    expect(outputs[0][1].code).toBe(0);
+    expect(outputs[2][1].code).toBe(0);
+    expect(target.requests.filter((r) => r.status === 400).length).toBeGreaterThan(1);
+    expect(outputs.find(([name]) => name === 'read: a 400 repeating the request')?.[1].stdout).toMatch(/\*{4}/);
   });
 });
