@@ -53,7 +53,7 @@ export class OAuthAuthenticator implements Authenticator {
     }
     const replaced = Object.keys(definition.refresh_request_body).find((name) => GRANT_FIELDS.includes(name));
     if (replaced !== undefined) {
-      throw configError('MANIFEST_INVALID', `${context.describe([...path, 'refresh_request_body', replaced])} would replace the "${replaced}" field the grant sends; declare it where the authenticator has it (${GRANT_FIELDS.join(', ')}).`, {
+      throw configError('MANIFEST_INVALID', `${context.describe([...path, 'refresh_request_body', replaced])} would replace the "${replaced}" field the authenticator sends itself: declare it with grant_type, client_id, client_secret, refresh_token or scopes instead.`, {
         location: context.location([...path, 'refresh_request_body', replaced]),
       });
     }
