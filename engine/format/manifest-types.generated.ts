@@ -7,7 +7,12 @@
  */
 export type TemplateDefinition = string;
 export type AuthenticatorDefinition =
-  NoAuthDefinition | BearerAuthenticatorDefinition | OAuthAuthenticatorDefinition | SelectiveAuthenticatorDefinition;
+  | NoAuthDefinition
+  | BearerAuthenticatorDefinition
+  | ApiKeyAuthenticatorDefinition
+  | BasicHttpAuthenticatorDefinition
+  | OAuthAuthenticatorDefinition
+  | SelectiveAuthenticatorDefinition;
 export type BackoffDefinition = ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition;
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
 export type PartitionRouterDefinition = ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition;
@@ -128,12 +133,48 @@ export interface BearerAuthenticatorDefinition {
   type: 'BearerAuthenticator';
   api_token: TemplateDefinition;
 }
+/**
+ * An API key sent with every request, in a header or a query parameter. The key is masked in every output, and so is every URL that carries it.
+ */
+export interface ApiKeyAuthenticatorDefinition {
+  type: 'ApiKeyAuthenticator';
+  api_token: TemplateDefinition;
+  /**
+   * Where the key goes: a header (e.g. X-API-Key) or a query parameter (e.g. api_key).
+   */
+  inject_into: RequestOptionDefinition & { inject_into: 'header' | 'request_parameter' };
+}
+/**
+ * HTTP basic authentication: `Authorization: Basic base64(username:password)` on every request. The password and the encoded header are masked in every output.
+ */
+export interface BasicHttpAuthenticatorDefinition {
+  type: 'BasicHttpAuthenticator';
+  username: TemplateDefinition;
+  password: TemplateDefinition;
+}
+/**
+ * OAuth 2.0: an access token obtained from the token endpoint with the refresh-token grant (the default) or the client-credentials grant, sent as `Authorization: Bearer`, renewed before it expires and after a 401.
+ */
 export interface OAuthAuthenticatorDefinition {
   type: 'OAuthAuthenticator';
   token_refresh_endpoint: TemplateDefinition;
   client_id: TemplateDefinition;
   client_secret: TemplateDefinition;
-  refresh_token: TemplateDefinition;
+  /**
+   * refresh_token: exchanges refresh_token (required then) for an access token. client_credentials: the client ID and secret alone obtain it.
+   */
+  grant_type: 'refresh_token' | 'client_credentials';
+  refresh_token?: TemplateDefinition;
+  /**
+   * Scopes asked for, sent space-separated as the `scope` field of the token request; none sends no `scope`.
+   */
+  scopes: string[];
+  /**
+   * More form fields of the token request (e.g. audience); values are templates. They cannot replace the fields the grant sends (grant_type, client_id, client_secret, refresh_token, scope).
+   */
+  refresh_request_body: {
+    [k: string]: TemplateDefinition;
+  };
   /**
    * Where the refresh token sits in the config; a rotated token is written back there and handed to the platform.
    */
@@ -384,6 +425,8 @@ export type ComponentDefinition =
   | HttpRequesterDefinition
   | NoAuthDefinition
   | BearerAuthenticatorDefinition
+  | ApiKeyAuthenticatorDefinition
+  | BasicHttpAuthenticatorDefinition
   | OAuthAuthenticatorDefinition
   | SelectiveAuthenticatorDefinition
   | ErrorHandlerDefinition

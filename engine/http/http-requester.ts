@@ -84,7 +84,11 @@ export class HttpRequester {
     const prepared = await this.prepare(context, options);
     const describe = `${this.method} ${this.checkedUrl(prepared.url).pathname}`;
     return sendWithRetries({
-      build: async () => this.checkedHeaders({ ...prepared, headers: { ...prepared.headers, ...(await this.authenticator.headers(context)) } }),
+      build: async () => this.checkedHeaders({
+        ...prepared,
+        url: withParameters(prepared.url, (await this.authenticator.queryParameters?.(context)) ?? {}),
+        headers: { ...prepared.headers, ...(await this.authenticator.headers(context)) },
+      }),
       handler: this.errorHandler,
       context,
       runtime: this.runtime,
@@ -121,6 +125,30 @@ export class HttpRequester {
 
 /** Header values HTTP can carry: Latin-1 without control characters other than tab. */
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
+
+/**
+ * The URL with these query parameters (credentials), each replacing any of the same name (a next-page link may
+ * repeat a key parameter); the other parameters are kept as they are encoded.
+ */
+function withParameters(url: string, parameters: Record<string, string>): string {
+  const names = Object.keys(parameters);
+  if (names.length === 0) return url;
+  const withoutFragment = url.split('#', 1)[0]; // a fragment is never sent
+  const queryAt = withoutFragment.indexOf('?');
+  const base = queryAt === -1 ? withoutFragment : withoutFragment.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : withoutFragment.slice(queryAt + 1);
+  const kept = query.split('&').filter((pair) => pair !== '' && !names.includes(decodeName(pair.split('=', 1)[0])));
+  const added = names.map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(parameters[name])}`);
+  return `${base}?${[...kept, ...added].join('&')}`;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
 
 function joinUrl(base: string, path: string): string {
   if (!path) return base;

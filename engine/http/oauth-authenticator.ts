@@ -6,6 +6,7 @@ import { textOf, type ExpressionContext, type Template } from '../expressions/te
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { OAuthAuthenticatorDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
+import type { CompiledValue } from '../expressions/compiled-value.js';
 
 interface AccessToken {
   value: string;
@@ -13,16 +14,21 @@ interface AccessToken {
   renewAt: number;
 }
 
+/** Form fields the grant itself sends; refresh_request_body cannot replace them. */
+const GRANT_FIELDS = ['grant_type', 'client_id', 'client_secret', 'refresh_token', 'scope'];
+
 /**
- * OAuth 2.0 refresh-token grant. The access token is kept for the run and renewed before it expires; concurrent
- * requests share one refresh. A refresh token that comes back different replaces the old one in the config,
- * which is handed back to the platform.
+ * OAuth 2.0, with the refresh-token grant (the default) or the client-credentials grant. The access token is kept
+ * for the run and renewed before it expires; concurrent requests share one refresh. A refresh token that comes
+ * back different replaces the old one in the config, which is handed back to the platform.
  */
 export class OAuthAuthenticator implements Authenticator {
   private readonly endpoint: Template;
   private readonly clientId: Template;
   private readonly clientSecret: Template;
-  private readonly refreshToken: Template;
+  /** Undefined with the client-credentials grant. */
+  private readonly refreshToken?: Template;
+  private readonly extraFields: CompiledValue;
   private readonly errorHandler: ErrorHandler;
   private readonly runtime: Runtime;
   private token?: AccessToken;
@@ -37,7 +43,21 @@ export class OAuthAuthenticator implements Authenticator {
     this.endpoint = context.template(definition.token_refresh_endpoint, [...path, 'token_refresh_endpoint']);
     this.clientId = context.template(definition.client_id, [...path, 'client_id']);
     this.clientSecret = context.template(definition.client_secret, [...path, 'client_secret']);
-    this.refreshToken = context.template(definition.refresh_token, [...path, 'refresh_token']);
+    if (definition.grant_type === 'refresh_token') {
+      if (definition.refresh_token === undefined) {
+        throw configError('MANIFEST_INVALID', `${context.describe(path)} needs refresh_token: its grant_type is refresh_token (use grant_type: client_credentials to obtain tokens with the client ID and secret alone).`, {
+          location: context.location(path),
+        });
+      }
+      this.refreshToken = context.template(definition.refresh_token, [...path, 'refresh_token']);
+    }
+    const replaced = Object.keys(definition.refresh_request_body).find((name) => GRANT_FIELDS.includes(name));
+    if (replaced !== undefined) {
+      throw configError('MANIFEST_INVALID', `${context.describe([...path, 'refresh_request_body', replaced])} would replace the "${replaced}" field the authenticator sends itself: declare it with grant_type, client_id, client_secret, refresh_token or scopes instead.`, {
+        location: context.location([...path, 'refresh_request_body', replaced]),
+      });
+    }
+    this.extraFields = context.value(definition.refresh_request_body, [...path, 'refresh_request_body']);
     this.errorHandler = context.build(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
   }
@@ -64,13 +84,8 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   private async refresh(context: ExpressionContext): Promise<AccessToken> {
-    const refreshToken = this.rotatedRefreshToken ?? textOf((await this.refreshToken.evaluate(context)) ?? '');
-    const form = new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: textOf((await this.clientId.evaluate(context)) ?? ''),
-      client_secret: textOf((await this.clientSecret.evaluate(context)) ?? ''),
-    });
+    const refreshToken = this.refreshToken && (this.rotatedRefreshToken ?? textOf((await this.refreshToken.evaluate(context)) ?? ''));
+    const form = await this.tokenForm(context, refreshToken);
     const url = String(await this.endpoint.evaluate(context));
     const result = await sendWithRetries(this.tokenRequest(url, form, context)).catch((error: unknown) => {
       // A token endpoint that refuses for good refuses the credentials, for every stream alike.
@@ -86,7 +101,7 @@ export class OAuthAuthenticator implements Authenticator {
     }
     this.runtime.addSecret(value);
     const newRefreshToken = body[this.definition.refresh_token_name];
-    if (typeof newRefreshToken === 'string' && newRefreshToken !== '' && newRefreshToken !== refreshToken) {
+    if (refreshToken !== undefined && typeof newRefreshToken === 'string' && newRefreshToken !== '' && newRefreshToken !== refreshToken) {
       this.runtime.addSecret(newRefreshToken);
       this.rotatedRefreshToken = newRefreshToken;
       this.runtime.onConfigUpdate((config) => withValueAt(config, this.definition.refresh_token_config_path, newRefreshToken));
@@ -96,6 +111,27 @@ export class OAuthAuthenticator implements Authenticator {
     const margin = Math.min(this.definition.refresh_margin_seconds * 1000, lifetimeMs / 2);
     this.token = { value, renewAt: this.runtime.clock.now() + lifetimeMs - margin };
     return this.token;
+  }
+
+  /**
+   * The token request's form: the grant's fields (a refresh token only with that grant), `scope` when scopes are
+   * declared, then the fields of refresh_request_body. The secrets in it are registered before it is sent.
+   */
+  private async tokenForm(context: ExpressionContext, refreshToken: string | undefined): Promise<URLSearchParams> {
+    const clientSecret = textOf((await this.clientSecret.evaluate(context)) ?? '');
+    this.runtime.addSecret(clientSecret);
+    const form = new URLSearchParams({ grant_type: this.definition.grant_type });
+    if (refreshToken !== undefined) {
+      this.runtime.addSecret(refreshToken);
+      form.set('refresh_token', refreshToken);
+    }
+    form.set('client_id', textOf((await this.clientId.evaluate(context)) ?? ''));
+    form.set('client_secret', clientSecret);
+    if (this.definition.scopes.length > 0) form.set('scope', this.definition.scopes.join(' '));
+    for (const [name, value] of Object.entries((await this.extraFields.evaluate(context)) as Record<string, unknown>)) {
+      if (value !== undefined && value !== null) form.set(name, textOf(value));
+    }
+    return form;
   }
 
   /** The token request, sent with the authenticator's own error handler. */
@@ -112,7 +148,7 @@ export class OAuthAuthenticator implements Authenticator {
       handler: this.errorHandler,
       context,
       runtime: this.runtime,
-      describe: `POST ${new URL(url).pathname} (OAuth token refresh)`,
+      describe: `POST ${new URL(url).pathname} (OAuth token ${this.definition.grant_type === 'refresh_token' ? 'refresh' : 'request'})`,
     };
   }
 }

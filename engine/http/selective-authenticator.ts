@@ -23,6 +23,10 @@ export class SelectiveAuthenticator implements Authenticator {
     return this.select(context).headers(context);
   }
 
+  async queryParameters(context: ExpressionContext): Promise<Record<string, string>> {
+    return (await this.select(context).queryParameters?.(context)) ?? {};
+  }
+
   async refreshAfterUnauthorized(context: ExpressionContext, usedHeaders: Record<string, string>): Promise<boolean> {
     return (await this.select(context).refreshAfterUnauthorized?.(context, usedHeaders)) ?? false;
   }

@@ -1,4 +1,6 @@
 import type { ComponentContext, Components, ComponentType, DefinitionOf, Path } from '../format/component-context.js';
+import { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
+import { BasicHttpAuthenticator } from '../http/basic-http-authenticator.js';
 import { BearerAuthenticator } from '../http/bearer-authenticator.js';
 import { ConstantBackoff } from '../http/constant-backoff.js';
 import { ErrorHandler } from '../http/error-handler.js';
@@ -37,6 +39,8 @@ export const componentRegistry: ComponentRegistry = {
   HttpRequester: (definition, path, context) => new HttpRequester(definition, path, context),
   NoAuth: () => new NoAuth(),
   BearerAuthenticator: (definition, path, context) => new BearerAuthenticator(definition, path, context),
+  ApiKeyAuthenticator: (definition, path, context) => new ApiKeyAuthenticator(definition, path, context),
+  BasicHttpAuthenticator: (definition, path, context) => new BasicHttpAuthenticator(definition, path, context),
   OAuthAuthenticator: (definition, path, context) => new OAuthAuthenticator(definition, path, context),
   SelectiveAuthenticator: (definition, path, context) => new SelectiveAuthenticator(definition, path, context),
   ErrorHandler: (definition, path, context) => new ErrorHandler(definition, path, context),

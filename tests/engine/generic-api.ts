@@ -24,6 +24,11 @@ export interface OAuthOptions {
   rotate?: boolean;
   /** An issued access token is refused (401) after this many API calls. */
   tokenCallLimit?: number;
+  /**
+   * The endpoint also grants client_credentials (client ID and secret alone), when the request asks for exactly this
+   * space-separated `scope` and carries the form fields of `body`; else it answers 400 invalid_scope or invalid_request.
+   */
+  clientCredentials?: { scope: string; body?: Record<string, string> };
 }
 
 export interface GenericApiOptions {
@@ -44,6 +49,13 @@ export interface GenericApiOptions {
   maxDays?: number;
   /** Delay before every answer, in ms (default 0). */
   latencyMs?: number;
+  /**
+   * The API takes this key instead of bearer tokens: in the header `header`, or in the query parameter `parameter`
+   * (which the routes then do not see). A missing or wrong key is a 401 invalid_api_key.
+   */
+  apiKey?: { key: string; header?: string; parameter?: string };
+  /** The API takes these HTTP basic credentials instead of bearer tokens; others are a 401 invalid_credentials. */
+  basicAuth?: { username: string; password: string };
 }
 
 export interface ApiRequest {
@@ -72,6 +84,8 @@ export interface Fault {
   echoAuthorization?: boolean;
   body?: unknown;
   headers?: Record<string, string>;
+  /** With `status`: the body also repeats these request headers, and `url` the path and query, as some error pages do. */
+  echo?: string[];
   /** Destroy the connection instead of answering. */
   reset?: boolean;
   /** Wait this long before answering (normally, unless `status` is given too). */
@@ -214,10 +228,23 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
       return error(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams(request.body);
-    if (form.get('grant_type') !== 'refresh_token') return error(400, 'unsupported_grant_type', 'only refresh_token is supported');
     const oauth = options.oauth;
+    const clientCredentials = form.get('grant_type') === 'client_credentials' ? oauth?.clientCredentials : undefined;
+    if (form.get('grant_type') !== 'refresh_token' && !clientCredentials) return error(400, 'unsupported_grant_type', 'only refresh_token is supported');
     if (!oauth || form.get('client_id') !== oauth.clientId || form.get('client_secret') !== oauth.clientSecret) {
       return error(401, 'invalid_client', 'client authentication failed');
+    }
+    if (clientCredentials) {
+      const refused = (code: string, description: string): Answer => ({ status: 400, body: { error: code, error_description: description } });
+      if (form.has('refresh_token')) return refused('invalid_request', 'client_credentials takes no refresh_token');
+      if (form.get('scope') !== clientCredentials.scope) return refused('invalid_scope', `scope must be "${clientCredentials.scope}", got "${form.get('scope')}"`);
+      for (const [name, value] of Object.entries(clientCredentials.body ?? {})) {
+        if (form.get(name) !== value) return refused('invalid_request', `${name} must be "${value}"`);
+      }
+      const accessToken = `cc-${randomBytes(12).toString('hex')}`;
+      issued.set(accessToken, { expiresAt: now() + (oauth.expiresIn ?? 3600) * 1000, calls: 0 });
+      issuedTokens.push(accessToken);
+      return { status: 200, body: { access_token: accessToken, token_type: 'bearer', expires_in: oauth.expiresIn ?? 3600 } };
     }
     const refreshToken = form.get('refresh_token') ?? '';
     if (!refreshTokens.has(refreshToken)) return error(400, 'invalid_grant', 'the refresh token is invalid or revoked');
@@ -236,6 +263,16 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
 
   /** undefined when the bearer token may make this call, else the 401 to answer. */
   const refusal = (request: ApiRequest): Answer | undefined => {
+    if (options.apiKey) {
+      const { key, header, parameter } = options.apiKey;
+      const given = header ? [request.headers[header.toLowerCase()]].flat() : request.query.getAll(parameter ?? '');
+      return given.length === 1 && given[0] === key ? undefined : error(401, 'invalid_api_key', 'a valid API key is required');
+    }
+    if (options.basicAuth) {
+      const encoded = /^Basic (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const { username, password } = options.basicAuth;
+      return Buffer.from(encoded, 'base64').toString('utf8') === `${username}:${password}` ? undefined : error(401, 'invalid_credentials', 'wrong username or password');
+    }
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token) return error(401, 'missing_token', 'an Authorization: Bearer header is required');
     if (staticTokens.has(token)) return undefined;
@@ -252,7 +289,8 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
     if (request.method !== 'GET') return error(405, 'method_not_allowed', `${request.method} is not allowed here`);
     const refused = refusal(request);
     if (refused) return refused;
-    const { query } = request;
+    const query = new URLSearchParams(request.query);
+    if (options.apiKey?.parameter) query.delete(options.apiKey.parameter);
     const parts = request.path.split('/').slice(2); // ['', 'api', ...]
     const route = parts.join('/');
     if (route === 'items') {
@@ -380,7 +418,9 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
                 status: fault.status,
                 body: fault.echoAuthorization
                   ? { error: 'fault', ...(fault.body as object | undefined), authorization: request.headers.authorization ?? null }
-                  : (fault.body ?? { error: 'fault', message: `injected ${fault.status}` }),
+                  : fault.echo
+                    ? { error: 'fault', ...(fault.body as object | undefined), echo: fault.echo.map((name) => (name === 'url' ? request.url : request.headers[name.toLowerCase()])) }
+                    : (fault.body ?? { error: 'fault', message: `injected ${fault.status}` }),
                 headers: fault.headers,
               }
             : answer(request);

@@ -117,7 +117,7 @@ describe('broken manifests fail at load, before any request, saying where and wh
     const { error } = failure(text);
     expect(error.message).toContain(
       `streams[0].retriever.requester.authenticator.type (${at(text, 'type: ApiKey')}): unknown component type "ApiKey"; ` +
-        'expected one of: NoAuth, BearerAuthenticator, OAuthAuthenticator, SelectiveAuthenticator',
+        'expected one of: NoAuth, BearerAuthenticator, ApiKeyAuthenticator, BasicHttpAuthenticator, OAuthAuthenticator, SelectiveAuthenticator',
     );
   });
 
