@@ -67,7 +67,7 @@ describe('restli2 encoding', () => {
     expect(encodeQuery({ a: null, b: { c: null, d: 'x' } }, 'restli2')).toBe('b=(d:x)');
   });
 
-  it('empty object and empty list', () => {
-    expect(encodeQuery({ o: {}, l: [] }, 'restli2')).toBe('o=()&l=List()');
+  it('an empty list parameter is not sent; an empty object is, and a list nested in an object is written even empty', () => {
+    expect(encodeQuery({ o: {}, l: [], n: { l: [] } }, 'restli2')).toBe('o=()&n=(l:List())');
   });
 });
