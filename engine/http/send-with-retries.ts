@@ -24,7 +24,8 @@ export interface SendOptions {
   describe: string;
   /**
    * Reads a successful response's body (default JSON). A body it cannot read is retried, as a truncated one may be
-   * whole on the next attempt; still unreadable after the last attempt, the request fails naming what is wrong.
+   * whole on the next attempt; still unreadable after the last attempt, the request fails with RESPONSE_INVALID
+   * saying what is wrong, as a body the check finds unusable does.
    */
   decoder?: Decoder;
   /**
@@ -61,6 +62,7 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
       const { body, problem: undecodable } = decoder.decode(outcome.response);
       if (undecodable !== undefined) {
         verdict = { action: 'RETRY', reason: `${verdict.reason} ${undecodable}` };
+        unusable = true;
       } else {
         let problem = options.check?.(body);
         if (problem instanceof Promise) problem = await problem;
@@ -132,7 +134,7 @@ async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: Sen
   });
 }
 
-/** A successful response that was still unusable (the check's verdict) after the last attempt. */
+/** A successful response that was still unusable (undecodable, or refused by the check) after the last attempt. */
 function invalid(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number): ConnectorError {
   const tries = attempts === 1 ? 'on its only attempt' : `on all ${attempts} attempts`;
   const message = `${options.describe} answered ${verdict.reason}, ${tries}: the answer does not have the shape the manifest declares.`;

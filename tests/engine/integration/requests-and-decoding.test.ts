@@ -106,7 +106,7 @@ describe('response decoders', () => {
     ]);
   });
 
-  it('a JSON Lines body with a broken line is retried, then fails naming the request and the line', async () => {
+  it('a JSON Lines body with a broken line is retried, then is RESPONSE_INVALID naming the request and the line', async () => {
     const run = await read({
       requester: { path: '/broken-lines', decoder: { type: 'JsonlDecoder' }, error_handler: { type: 'ErrorHandler', max_attempts: 3 } },
       fieldPath: [],
@@ -114,14 +114,28 @@ describe('response decoders', () => {
     expect(run.requests).toHaveLength(3);
     expect(run.sleeps).toEqual([5000, 10000]);
     expect(run.records).toEqual([]);
+    expect(run.error?.code).toBe('RESPONSE_INVALID');
     expect(run.error?.message).toBe(
-      'GET /broken-lines still failed after 3 attempts: 200 OK with a body that is not valid JSON Lines (line 3 is not a JSON value). This is usually temporary; try again later.',
+      'GET /broken-lines answered 200 OK with a body that is not valid JSON Lines (line 3 is not a JSON value), on all 3 attempts: the answer does not have the shape the manifest declares.',
     );
   });
 
   it('a CSV row with an extra field fails naming its line', async () => {
     const run = await read({ requester: { path: '/broken.csv', decoder: { type: 'CsvDecoder' } }, fieldPath: [] });
-    expect(run.error?.message).toContain('GET /broken.csv still failed after 1 attempts: 200 OK with a body that is not valid CSV (line 3 has 3 fields, the header 2)');
+    expect(run.error?.code).toBe('RESPONSE_INVALID');
+    expect(run.error?.message).toBe(
+      'GET /broken.csv answered 200 OK with a body that is not valid CSV (line 3 has 3 fields, the header 2), on its only attempt: the answer does not have the shape the manifest declares.',
+    );
+  });
+
+  it('the failure names the partition it was for, and nothing of it is read', async () => {
+    const run = await read({
+      requester: { path: '/broken.csv', decoder: { type: 'CsvDecoder' } },
+      retriever: { partition_router: { type: 'ListPartitionRouter', partition_field: 'org', values: ['acme'] } },
+      fieldPath: [],
+    });
+    expect(run.records).toEqual([]);
+    expect(run.error?.message).toMatch(/^The partition \(org acme\) was not read: GET \/broken\.csv answered 200 OK with a body that is not valid CSV \(line 3 /);
   });
 });
 
