@@ -192,6 +192,13 @@ describe('request methods and bodies', () => {
     expect(run.error?.message).toMatch(/^A request option injects into body_data, but the requester at streams\[0\]\.retriever\.requester \(manifest\.yaml:\d+:\d+\) sends a JSON body/);
   });
 
+  it('a request option with both field_name and field_path, or a header with a field_path, does not build', () => {
+    const build = (option: Manifest) => () =>
+      compile(toYaml(oneStreamManifest({ paginator: { type: 'CursorPagination', cursor_value: '{{ response.next }}', page_token_option: option } })), testRuntime().runtime);
+    expect(build({ inject_into: 'body_json', field_name: 'a', field_path: ['a'] })).toThrow('unknown field "field_path"; expected one of: inject_into, field_name');
+    expect(build({ inject_into: 'header', field_path: ['a'] })).toThrow('"header" is not allowed; expected one of: "request_parameter", "body_json", "body_data"');
+  });
+
   it('a requester declaring both a JSON and a form body does not build', () => {
     const manifest = oneStreamManifest({ requester: { request_body_json: { a: 1 }, request_body_data: { b: 2 } } });
     expect(() => compile(toYaml(manifest), testRuntime().runtime)).toThrow(/declares both request_body_json and request_body_data/);
