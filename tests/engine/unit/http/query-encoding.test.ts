@@ -26,6 +26,10 @@ describe('form encoding', () => {
     expect(encodeQuery({ a: null, b: undefined, c: { d: null, e: 1 }, f: [null, 2] }, 'form')).toBe('c.e=1&f=2');
   });
 
+  it('an empty list sends nothing', () => {
+    expect(encodeQuery({ ids: [], q: 'x' }, 'form')).toBe('q=x');
+  });
+
   it('keeps empty strings', () => {
     expect(encodeQuery({ a: '' }, 'form')).toBe('a=');
   });
@@ -52,6 +56,10 @@ describe('restli2 encoding', () => {
     expect(encodeQuery({ ids: ['urn:example:account:1', 'urn:example:account:2'] }, 'restli2')).toBe(
       'ids=List(urn%3Aexample%3Aaccount%3A1,urn%3Aexample%3Aaccount%3A2)',
     );
+  });
+
+  it('a list with one item is still a List', () => {
+    expect(encodeQuery({ ids: ['urn:example:account:1'] }, 'restli2')).toBe('ids=List(urn%3Aexample%3Aaccount%3A1)');
   });
 
   it('nests lists in objects and objects in lists', () => {
