@@ -12,7 +12,10 @@ export interface HttpResponse {
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The body read as UTF-8 text. */
   body: string;
+  /** The body's bytes as received (after any Content-Encoding is undone), when the transport keeps them. */
+  bytes?: Uint8Array;
 }
 
 /** The one place bytes cross the network. Injected so a benchmark can count or replace it. */

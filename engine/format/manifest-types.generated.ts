@@ -6,6 +6,10 @@
  * A string that may contain {{ }} expressions.
  */
 export type TemplateDefinition = string;
+/**
+ * How a response body becomes the value the record selector and paginator read. A body that does not decode is retried like a truncated one.
+ */
+export type DecoderDefinition = JsonDecoderDefinition | JsonlDecoderDefinition | CsvDecoderDefinition | GzipDecoderDefinition;
 export type AuthenticatorDefinition =
   | NoAuthDefinition
   | BearerAuthenticatorDefinition
@@ -15,6 +19,23 @@ export type AuthenticatorDefinition =
   | SelectiveAuthenticatorDefinition;
 export type BackoffDefinition = ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition;
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
+/**
+ * Where a paginator puts a value in the request: a query parameter, a header, a JSON body field or a form body field, named by field_name or, for nested objects created as needed, by field_path (exactly one of the two).
+ */
+export type RequestOptionDefinition =
+  | {
+      inject_into: 'request_parameter' | 'header' | 'body_json' | 'body_data';
+      field_name: string;
+    }
+  | {
+      inject_into: 'request_parameter' | 'body_json' | 'body_data';
+      /**
+       * Keys from the top of the parameters or body: [a, b] sets a.b.
+       *
+       * @minItems 1
+       */
+      field_path: string[];
+    };
 export type PartitionRouterDefinition = ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition;
 /**
  * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
@@ -101,30 +122,72 @@ export interface HttpRequesterDefinition {
   type: 'HttpRequester';
   url_base: TemplateDefinition;
   path: TemplateDefinition;
-  http_method: 'GET' | 'POST';
+  http_method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /**
-   * Query parameters. Values are templates; an object value is sent as a Rest.li 2.0 object (restli2) or as dotted keys (form).
+   * Query parameters. Values are templates (one that is exactly one {{ }} expression keeps its value's type); an object value is sent as a Rest.li 2.0 object (restli2) or as dotted keys (form); a list as List(a,b) (restli2) or as the parameter repeated (form). A null, missing or empty-list value is not sent.
    */
   request_parameters: {
     [k: string]: unknown;
   };
   /**
-   * form: percent-encode values, objects become dotted keys (Rest.li 1.0). restli2: objects become (key:value,...) with ( ) : , kept literal and leaf values encoded.
+   * form: percent-encode values, objects become dotted keys (Rest.li 1.0). restli2: objects become (key:value,...) and lists List(a,b), with ( ) : , kept literal and leaf values encoded.
    */
   request_parameters_encoding: 'form' | 'restli2';
   request_headers: {
     [k: string]: string | number | boolean;
   };
   /**
-   * JSON body; strings inside are templates.
+   * JSON body, sent as application/json; strings inside are templates. Not with request_body_data.
    */
   request_body_json?: unknown;
+  /**
+   * Form body: a mapping of templates sent application/x-www-form-urlencoded (objects as dotted keys, lists as the key repeated), or one template whose text is sent as it is. Not with request_body_json.
+   */
+  request_body_data?:
+    | {
+        [k: string]: unknown;
+      }
+    | string;
+  decoder: DecoderDefinition;
   /**
    * Time allowed for one request, from connecting to the end of the body.
    */
   timeout_seconds: number;
   authenticator: AuthenticatorDefinition;
   error_handler: ErrorHandlerDefinition;
+}
+/**
+ * The body is one JSON value; an empty body is {}.
+ */
+export interface JsonDecoderDefinition {
+  type: 'JsonDecoder';
+}
+/**
+ * JSON Lines: each non-empty line is one JSON value; the body is the list of them (field_path [] gives one record per line).
+ */
+export interface JsonlDecoderDefinition {
+  type: 'JsonlDecoder';
+}
+/**
+ * CSV: the first row names the fields, each other row is one object of strings; the body is the list of them. Quoted fields may hold delimiters, line breaks and doubled quotes; empty lines are skipped; a row with more or fewer fields than the header is an error.
+ */
+export interface CsvDecoderDefinition {
+  type: 'CsvDecoder';
+  /**
+   * The one character between fields, e.g. "," or "\t".
+   */
+  delimiter: string;
+  /**
+   * The body's character encoding, a WHATWG encoding label such as utf-8, utf-16le, windows-1252 or iso-8859-1.
+   */
+  encoding: string;
+}
+/**
+ * A gzip-compressed body (e.g. Content-Type application/gzip), decompressed and then read by the inner decoder. A body without the gzip signature goes to the inner decoder as it is (a Content-Encoding: gzip answer is decompressed on arrival whatever the decoder).
+ */
+export interface GzipDecoderDefinition {
+  type: 'GzipDecoder';
+  decoder: DecoderDefinition;
 }
 export interface NoAuthDefinition {
   type: 'NoAuth';
@@ -271,10 +334,6 @@ export interface OffsetIncrementDefinition {
   stop_condition?: TemplateDefinition;
   max_pages?: number;
   inject_on_first_request: boolean;
-}
-export interface RequestOptionDefinition {
-  inject_into: 'request_parameter' | 'header' | 'body_json';
-  field_name: string;
 }
 /**
  * Page-number paging. Stops when a page has fewer records than page_size, or when stop_condition is true.
@@ -435,6 +494,10 @@ export type ComponentDefinition =
   | ConstantBackoffDefinition
   | WaitTimeFromHeaderDefinition
   | RecordSelectorDefinition
+  | JsonDecoderDefinition
+  | JsonlDecoderDefinition
+  | CsvDecoderDefinition
+  | GzipDecoderDefinition
   | NoPaginationDefinition
   | OffsetIncrementDefinition
   | PageIncrementDefinition

@@ -26,7 +26,7 @@ export function createGotTransport(userAgent: string): HttpTransport {
       try {
         return await new Promise<HttpResponse>((resolve, reject) => {
           const stream = clientFor(got, request.timeoutMs).stream(request.url, {
-            method: request.method as 'GET' | 'POST',
+            method: request.method as 'GET' | 'POST' | 'PUT' | 'PATCH',
             headers: request.headers,
             body: request.body,
             signal: request.signal,
@@ -44,7 +44,8 @@ export function createGotTransport(userAgent: string): HttpTransport {
           stream.once('end', () => {
             // Releases got's listeners (the abort signal's among them) as its promise interface does.
             stream.destroy();
-            resolve({ status, headers, body: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8') });
+            const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+            resolve({ status, headers, body: bytes.toString('utf8'), bytes });
           });
           stream.once('error', reject);
         });

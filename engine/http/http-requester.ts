@@ -1,5 +1,7 @@
 import type { Authenticator } from './authenticator.js';
+import type { Decoder } from './decoder.js';
 import type { ErrorHandler } from './error-handler.js';
+import { mergeObjects } from './merge-objects.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
 import { configError } from '../core/errors.js';
@@ -10,11 +12,14 @@ import type { ComponentContext, Path } from '../format/component-context.js';
 import type { HttpRequesterDefinition } from '../format/manifest-types.generated.js';
 import type { Runtime } from '../core/runtime.js';
 
-/** Per-page additions a paginator makes to a request. */
+/** Per-page additions a paginator makes to a request; objects are merged into the declared ones, field by field. */
 export interface RequestOptions {
   parameters?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Fields of the JSON body (request_body_json). */
   body?: Record<string, unknown>;
+  /** Fields of the form body (request_body_data). */
+  bodyData?: Record<string, unknown>;
   /** Replaces url_base + path + parameters (a next-page link); relative links resolve against url_base. */
   url?: string;
 }
@@ -27,13 +32,15 @@ export class HttpRequester {
   private readonly parameters: CompiledValue;
   private readonly encoding: QueryEncoding;
   private readonly headers: CompiledValue;
-  private readonly body?: CompiledValue;
+  private readonly bodyJson?: CompiledValue;
+  private readonly bodyData?: CompiledValue;
+  private readonly decoder: Decoder;
   private readonly timeoutMs: number;
   private readonly authenticator: Authenticator;
   private readonly errorHandler: ErrorHandler;
   private readonly runtime: Runtime;
   /** Where the requester is declared, for the config errors of requests it cannot send. */
-  private readonly where: { urlBase: string; headers: string };
+  private readonly where: { urlBase: string; headers: string; requester: string };
 
   constructor(definition: HttpRequesterDefinition, path: Path, context: ComponentContext) {
     this.urlBase = context.template(definition.url_base, [...path, 'url_base']);
@@ -42,12 +49,17 @@ export class HttpRequester {
     this.parameters = context.value(definition.request_parameters, [...path, 'request_parameters']);
     this.encoding = definition.request_parameters_encoding;
     this.headers = context.value(definition.request_headers, [...path, 'request_headers']);
-    this.body = definition.request_body_json === undefined ? undefined : context.value(definition.request_body_json, [...path, 'request_body_json']);
+    if (definition.request_body_json !== undefined && definition.request_body_data !== undefined) {
+      throw configError('MANIFEST_INVALID', `The requester at ${context.describe(path)} declares both request_body_json and request_body_data; a request has one body, so keep one of them.`);
+    }
+    this.bodyJson = definition.request_body_json === undefined ? undefined : context.value(definition.request_body_json, [...path, 'request_body_json']);
+    this.bodyData = definition.request_body_data === undefined ? undefined : context.value(definition.request_body_data, [...path, 'request_body_data']);
+    this.decoder = context.build(definition.decoder, [...path, 'decoder']);
     this.timeoutMs = definition.timeout_seconds * 1000;
     this.authenticator = context.build(definition.authenticator, [...path, 'authenticator']);
     this.errorHandler = context.build(definition.error_handler, [...path, 'error_handler']);
     this.runtime = context.runtime;
-    this.where = { urlBase: context.describe([...path, 'url_base']), headers: context.describe([...path, 'request_headers']) };
+    this.where = { urlBase: context.describe([...path, 'url_base']), headers: context.describe([...path, 'request_headers']), requester: context.describe(path) };
   }
 
   /** The request as it would be sent, without credentials: for `send` and for showing what a read would do. */
@@ -58,7 +70,7 @@ export class HttpRequester {
       url = new URL(options.url, base.endsWith('/') ? base : `${base}/`).toString();
     } else {
       const path = await this.path.evaluateText(context, encodeURIComponent);
-      const parameters = { ...((await this.parameters.evaluate(context)) as Record<string, unknown>), ...options.parameters };
+      const parameters = mergeObjects(await this.parameters.evaluate(context), options.parameters) as Record<string, unknown>;
       const query = encodeQuery(parameters, this.encoding);
       url = joinUrl(base, path) + (query ? `?${query}` : '');
     }
@@ -67,13 +79,32 @@ export class HttpRequester {
       if (value !== undefined && value !== null && value !== '') headers[name.toLowerCase()] = textOf(value);
     }
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-    let body: string | undefined;
-    if (this.body || options.body) {
-      const json = { ...((await this.body?.evaluate(context)) as Record<string, unknown> | undefined), ...options.body };
-      body = JSON.stringify(json);
-      headers['content-type'] = 'application/json';
+    const body = await this.bodyOf(context, options);
+    // A content type the manifest's headers declare wins.
+    if (body) headers['content-type'] ??= body.type;
+    return { method: this.method, url, headers, body: body?.text, timeoutMs: this.timeoutMs, signal: this.runtime.signal };
+  }
+
+  /** The body: the JSON one or the form one, each with what the paginator adds to it; undefined when there is none. */
+  private async bodyOf(context: ExpressionContext, options: RequestOptions): Promise<{ text: string; type: string } | undefined> {
+    const json = this.bodyJson !== undefined || options.body !== undefined;
+    const form = this.bodyData !== undefined || options.bodyData !== undefined;
+    if (json && form) {
+      throw configError('MANIFEST_INVALID', `A request option injects into ${options.bodyData ? 'body_data' : 'body_json'}, but the requester at ${this.where.requester} sends a ${options.bodyData ? 'JSON body (request_body_json)' : 'form body (request_body_data)'}: a request has one body, so inject into the one it sends.`);
     }
-    return { method: this.method, url, headers, body, timeoutMs: this.timeoutMs, signal: this.runtime.signal };
+    if (json) {
+      const declared: unknown = await this.bodyJson?.evaluate(context);
+      return { text: JSON.stringify(mergeObjects(declared, options.body)), type: 'application/json' };
+    }
+    if (!form) return undefined;
+    const declared: unknown = await this.bodyData?.evaluate(context);
+    const type = 'application/x-www-form-urlencoded';
+    if (typeof declared === 'string') {
+      // A body written out as text goes as it is; injected fields follow it.
+      const added = options.bodyData ? encodeQuery(options.bodyData, 'form') : '';
+      return { text: declared && added ? `${declared}&${added}` : declared || added, type };
+    }
+    return { text: encodeQuery(mergeObjects(declared, options.bodyData) as Record<string, unknown>, 'form'), type };
   }
 
   /**
@@ -95,6 +126,7 @@ export class HttpRequester {
       authenticator: this.authenticator,
       describe,
       check,
+      decoder: this.decoder,
     });
   }
 

@@ -5,14 +5,17 @@ export type QueryEncoding = HttpRequesterDefinition['request_parameters_encoding
 
 /**
  * Builds a query string. `form` percent-encodes every value and flattens objects into dotted keys (Rest.li 1.0
- * style); `restli2` writes objects as `(key:value,...)` and lists as `List(...)`, keeping those structural
- * characters literal while encoding every leaf value, as Rest.li 2.0 servers require.
+ * style) and repeats the key for each item of a list; `restli2` writes objects as `(key:value,...)` and lists as
+ * `List(...)`, at any depth, keeping those structural characters literal while encoding every leaf value, as Rest.li
+ * 2.0 servers require. A parameter that is null, undefined or (restli2) an empty list is not sent.
  */
 export function encodeQuery(parameters: Record<string, unknown>, encoding: QueryEncoding): string {
   const pairs: string[] = [];
   const add = (key: string, value: unknown): void => {
     if (value === undefined || value === null) return;
     if (encoding === 'restli2') {
+      // An empty list is no filter at all: the parameter is left out, as is a null one.
+      if (Array.isArray(value) && value.length === 0) return;
       pairs.push(`${encodeLeaf(key)}=${encodeRestli(value)}`);
     } else if (Array.isArray(value)) {
       for (const item of value) add(key, item);

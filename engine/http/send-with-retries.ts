@@ -4,10 +4,12 @@ import type { Runtime } from '../core/runtime.js';
 import type { Authenticator } from './authenticator.js';
 import { withResponse, type AttemptOutcome, type ErrorHandler, type Verdict } from './error-handler.js';
 import { NetworkError, hostOf, type HttpRequest, type HttpResponse } from '../core/http-transport.js';
+import type { Decoder } from './decoder.js';
+import { JSON_DECODER } from './json-decoder.js';
 
 export interface SuccessfulResponse {
   response: HttpResponse;
-  /** The body parsed as JSON. */
+  /** The body as the decoder read it (parsed JSON by default). */
   body: unknown;
 }
 
@@ -20,6 +22,12 @@ export interface SendOptions {
   authenticator?: Authenticator;
   /** Names the request in messages, e.g. `GET /organizations/123`. */
   describe: string;
+  /**
+   * Reads a successful response's body (default JSON). A body it cannot read is retried, as a truncated one may be
+   * whole on the next attempt; still unreadable after the last attempt, the request fails with RESPONSE_INVALID
+   * saying what is wrong, as a body the check finds unusable does.
+   */
+  decoder?: Decoder;
   /**
    * Whether a successful response's parsed body can be used: undefined when it can, else what is wrong, said so
    * that it follows the status (`without a list at "elements"`). An unusable body is retried like one that is not
@@ -35,6 +43,7 @@ export interface SendOptions {
  */
 export async function sendWithRetries(options: SendOptions): Promise<SuccessfulResponse | undefined> {
   const { handler, runtime, context, authenticator } = options;
+  const decoder = options.decoder ?? JSON_DECODER;
   let credentialRenewals = 0;
   for (let attempt = 1; ; attempt += 1) {
     let request = await options.build();
@@ -50,9 +59,10 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
     let verdict = await handler.judge(outcome, context);
     let unusable = false;
     if (verdict.action === 'SUCCESS' && outcome.response) {
-      const body = parseJson(outcome.response.body);
-      if (body === undefined) {
-        verdict = { action: 'RETRY', reason: `${verdict.reason} with a body that is not valid JSON` };
+      const { body, problem: undecodable } = decoder.decode(outcome.response);
+      if (undecodable !== undefined) {
+        verdict = { action: 'RETRY', reason: `${verdict.reason} ${undecodable}` };
+        unusable = true;
       } else {
         let problem = options.check?.(body);
         if (problem instanceof Promise) problem = await problem;
@@ -124,7 +134,7 @@ async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: Sen
   });
 }
 
-/** A successful response that was still unusable (the check's verdict) after the last attempt. */
+/** A successful response that was still unusable (undecodable, or refused by the check) after the last attempt. */
 function invalid(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number): ConnectorError {
   const tries = attempts === 1 ? 'on its only attempt' : `on all ${attempts} attempts`;
   const message = `${options.describe} answered ${verdict.reason}, ${tries}: the answer does not have the shape the manifest declares.`;
@@ -139,15 +149,6 @@ function invalid(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions
 function unreachable(request: HttpRequest): string {
   const host = hostOf(request, 'the API host');
   return `No response from ${host}: check the API's address in the config (host and port), and the network, proxy or firewall between here and ${host}. If those are right, the API may be down; try again later.`;
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The start of a body for a message, its secrets masked before it is cut (a secret across the cut would leave its start). */

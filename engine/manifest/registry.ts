@@ -3,10 +3,14 @@ import { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
 import { BasicHttpAuthenticator } from '../http/basic-http-authenticator.js';
 import { BearerAuthenticator } from '../http/bearer-authenticator.js';
 import { ConstantBackoff } from '../http/constant-backoff.js';
+import { CsvDecoder } from '../http/csv-decoder.js';
 import { ErrorHandler } from '../http/error-handler.js';
 import { ExponentialBackoff } from '../http/exponential-backoff.js';
+import { GzipDecoder } from '../http/gzip-decoder.js';
 import { HttpRequester } from '../http/http-requester.js';
 import { HttpResponseFilter } from '../http/http-response-filter.js';
+import { JsonDecoder } from '../http/json-decoder.js';
+import { JsonlDecoder } from '../http/jsonl-decoder.js';
 import { NoAuth } from '../http/no-auth.js';
 import { OAuthAuthenticator } from '../http/oauth-authenticator.js';
 import { SelectiveAuthenticator } from '../http/selective-authenticator.js';
@@ -37,6 +41,10 @@ export const componentRegistry: ComponentRegistry = {
   DeclarativeStream: (definition, path, context) => new DeclarativeStream(definition, path, context),
   SimpleRetriever: (definition, path, context) => new SimpleRetriever(definition, path, context),
   HttpRequester: (definition, path, context) => new HttpRequester(definition, path, context),
+  JsonDecoder: () => new JsonDecoder(),
+  JsonlDecoder: () => new JsonlDecoder(),
+  CsvDecoder: (definition, path, context) => new CsvDecoder(definition, path, context),
+  GzipDecoder: (definition, path, context) => new GzipDecoder(definition, path, context),
   NoAuth: () => new NoAuth(),
   BearerAuthenticator: (definition, path, context) => new BearerAuthenticator(definition, path, context),
   ApiKeyAuthenticator: (definition, path, context) => new ApiKeyAuthenticator(definition, path, context),

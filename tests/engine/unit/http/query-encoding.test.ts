@@ -26,6 +26,10 @@ describe('form encoding', () => {
     expect(encodeQuery({ a: null, b: undefined, c: { d: null, e: 1 }, f: [null, 2] }, 'form')).toBe('c.e=1&f=2');
   });
 
+  it('an empty list sends nothing', () => {
+    expect(encodeQuery({ ids: [], q: 'x' }, 'form')).toBe('q=x');
+  });
+
   it('keeps empty strings', () => {
     expect(encodeQuery({ a: '' }, 'form')).toBe('a=');
   });
@@ -54,6 +58,10 @@ describe('restli2 encoding', () => {
     );
   });
 
+  it('a list with one item is still a List', () => {
+    expect(encodeQuery({ ids: ['urn:example:account:1'] }, 'restli2')).toBe('ids=List(urn%3Aexample%3Aaccount%3A1)');
+  });
+
   it('nests lists in objects and objects in lists', () => {
     expect(encodeQuery({ x: { ids: [1, 2], inner: [{ a: 'b' }] } }, 'restli2')).toBe('x=(ids:List(1,2),inner:List((a:b)))');
   });
@@ -67,7 +75,7 @@ describe('restli2 encoding', () => {
     expect(encodeQuery({ a: null, b: { c: null, d: 'x' } }, 'restli2')).toBe('b=(d:x)');
   });
 
-  it('empty object and empty list', () => {
-    expect(encodeQuery({ o: {}, l: [] }, 'restli2')).toBe('o=()&l=List()');
+  it('an empty list parameter is not sent; an empty object is, and a list nested in an object is written even empty', () => {
+    expect(encodeQuery({ o: {}, l: [], n: { l: [] } }, 'restli2')).toBe('o=()&n=(l:List())');
   });
 });

@@ -246,12 +246,13 @@ describe('bodies', () => {
     expect(run.messages()).toEqual([retryLog('200 OK with a body that is not valid JSON', 1, 5)]);
   });
 
-  it('a body that stays truncated ends in a transient error', async () => {
+  it('a body that stays truncated is RESPONSE_INVALID after the last attempt, as an unusable one is', async () => {
     const run = await send({ replies: [{ status: 200, body: '{"elements": [' }], handler: { max_attempts: 3 } });
     const error = await rejection(run.promise);
     expect(run.requests()).toBe(3);
-    expect(error.failureType).toBe('transient_error');
-    expect(error.message).toBe('GET /x still failed after 3 attempts: 200 OK with a body that is not valid JSON. This is usually temporary; try again later.');
+    expect(error.code).toBe('RESPONSE_INVALID');
+    expect(error.failureType).toBe('system_error');
+    expect(error.message).toBe('GET /x answered 200 OK with a body that is not valid JSON, on all 3 attempts: the answer does not have the shape the manifest declares.');
   });
 
   const listAt = (body: unknown) => (Array.isArray((body as { elements?: unknown }).elements) ? undefined : 'without a list at "elements"');

@@ -24,7 +24,7 @@ describe('got transport', () => {
   it('sends the method, headers, body and user agent, and answers status, lower-case headers and the whole body', async () => {
     const api = await server(() => ({ status: 201, headers: { 'X-Resource-Id': 'item:1' }, body: { ok: true } }));
     const response = await transport.send(get(`${api.url}/things?q=1`, { method: 'POST', headers: { 'Api-Version': '202610' }, body: '{"a":1}' }));
-    expect(response).toEqual({ status: 201, headers: expect.objectContaining({ 'x-resource-id': 'item:1' }), body: '{"ok":true}' });
+    expect(response).toEqual({ status: 201, headers: expect.objectContaining({ 'x-resource-id': 'item:1' }), body: '{"ok":true}', bytes: Buffer.from('{"ok":true}') });
     const [seen] = api.requests;
     expect(seen).toMatchObject({ method: 'POST', url: '/things?q=1', body: '{"a":1}' });
     expect(seen.headers).toMatchObject({ 'api-version': '202610', 'user-agent': 'transport-tests/1.0' });

@@ -159,10 +159,10 @@ describe('broken manifests fail at load, before any request, saying where and wh
   });
 
   it('value outside an enum lists the allowed values', () => {
-    const text = changed((m) => (requester(m).http_method = 'PUT'));
+    const text = changed((m) => (requester(m).http_method = 'DELETE'));
     const { error } = failure(text);
     expect(error.message).toContain(
-      `streams[0].retriever.requester.http_method (${at(text, 'http_method: PUT')}): "PUT" is not allowed; expected one of: "GET", "POST"`,
+      `streams[0].retriever.requester.http_method (${at(text, 'http_method: DELETE')}): "DELETE" is not allowed; expected one of: "GET", "POST", "PUT", "PATCH"`,
     );
   });
 
