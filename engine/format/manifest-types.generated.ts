@@ -205,7 +205,7 @@ export interface ApiKeyAuthenticatorDefinition {
   /**
    * Where the key goes: a header (e.g. X-API-Key) or a query parameter (e.g. api_key).
    */
-  inject_into: RequestOptionDefinition & { inject_into: 'header' | 'request_parameter' };
+  inject_into: RequestOptionDefinition & { inject_into: 'header' | 'request_parameter'; field_name: string };
 }
 /**
  * HTTP basic authentication: `Authorization: Basic base64(username:password)` on every request. The password and the encoded header are masked in every output.
