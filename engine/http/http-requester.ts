@@ -1,5 +1,5 @@
 import type { Authenticator } from './authenticator.js';
-import type { ErrorHandler } from './error-handler.js';
+import type { ResponseJudge } from './error-handler.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
 import { configError } from '../core/errors.js';
@@ -30,7 +30,7 @@ export class HttpRequester {
   private readonly body?: CompiledValue;
   private readonly timeoutMs: number;
   private readonly authenticator: Authenticator;
-  private readonly errorHandler: ErrorHandler;
+  private readonly errorHandler: ResponseJudge;
   private readonly runtime: Runtime;
   /** Where the requester is declared, for the config errors of requests it cannot send. */
   private readonly where: { urlBase: string; headers: string };
