@@ -46,9 +46,8 @@ export class WaitUntilTimeFromHeader implements BackoffStrategy {
     if (this.regex) {
       const match = this.regex.exec(text);
       if (!match) return NaN;
-      // A group that took no part in the match is undefined, whatever the type of match[1] says.
-      const group: string | undefined = match[1];
-      text = (group ?? match[0]).trim();
+      // The first group that took part in the match (one that did not is undefined, whatever its type says).
+      text = ((match.slice(1) as (string | undefined)[]).find((group) => group !== undefined) ?? match[0]).trim();
     }
     return /^[-+]?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   }
