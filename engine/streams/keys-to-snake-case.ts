@@ -10,7 +10,7 @@ const WORD = /^[a-zA-Z\d]/;
 
 /**
  * Renames every key of the record to snake_case, in nested objects and in the objects of lists as well:
- * `firstName` -> `first_name`, `Page Views` -> `page_views`, `_id` -> `_id`, `2ndPlace` -> `_2nd_place`. A key that
+ * `firstName` -> `first_name`, `Page Views` -> `page_views`, `_id` -> `_id`, `2ndPlace` -> `_2_nd_place`. A key that
  * becomes one already written is overwritten by the later one.
  */
 export class KeysToSnakeCase implements Transformation {
