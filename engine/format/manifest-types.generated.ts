@@ -17,7 +17,12 @@ export type AuthenticatorDefinition =
   | BasicHttpAuthenticatorDefinition
   | OAuthAuthenticatorDefinition
   | SelectiveAuthenticatorDefinition;
-export type BackoffDefinition = ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition;
+/**
+ * An ErrorHandler, or a CompositeErrorHandler trying several in order.
+ */
+export type AnyErrorHandlerDefinition = ErrorHandlerDefinition | CompositeErrorHandlerDefinition;
+export type BackoffDefinition =
+  ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition | WaitUntilTimeFromHeaderDefinition;
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
 /**
  * Where a paginator puts a value in the request: a query parameter, a header, a JSON body field or a form body field, named by field_name or, for nested objects created as needed, by field_path (exactly one of the two).
@@ -41,7 +46,7 @@ export type PartitionRouterDefinition = ListPartitionRouterDefinition | Substrea
  * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
  */
 export type IncrementalSyncDefinition = DatetimeBasedCursorDefinition | IncrementingCountCursorDefinition;
-export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition;
+export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition | KeysToSnakeCaseDefinition | FlattenFieldsDefinition;
 
 /**
  * A connector: its config spec, its streams and how each is requested, paged, sliced and checkpointed. Strings marked 'template' may contain {{ }} expressions (JSONata) over config, stream_partition, stream_slice, stream_state, next_page_token, record, response, headers.
@@ -154,7 +159,7 @@ export interface HttpRequesterDefinition {
    */
   timeout_seconds: number;
   authenticator: AuthenticatorDefinition;
-  error_handler: ErrorHandlerDefinition;
+  error_handler: AnyErrorHandlerDefinition;
 }
 /**
  * The body is one JSON value; an empty body is {}.
@@ -246,7 +251,7 @@ export interface OAuthAuthenticatorDefinition {
   expires_in_name: string;
   refresh_token_name: string;
   refresh_margin_seconds: number;
-  error_handler: ErrorHandlerDefinition;
+  error_handler: AnyErrorHandlerDefinition;
 }
 /**
  * Decides what each response means. Filters are tried in order; a response no filter matches is judged by status: 2xx success, 429 RATE_LIMITED, 408 and 5xx and network failures RETRY, anything else FAIL (system_error).
@@ -299,6 +304,36 @@ export interface WaitTimeFromHeaderDefinition {
    */
   header: string;
 }
+/**
+ * Waits until the time a response header gives as epoch seconds (a rate limit's reset time), on the engine's clock. No opinion (the next strategy decides) when the header is absent or unreadable, or the time already past, unless min_wait is set. Capped by the error handler's max_wait_seconds.
+ */
+export interface WaitUntilTimeFromHeaderDefinition {
+  type: 'WaitUntilTimeFromHeader';
+  /**
+   * Header holding the epoch time in seconds to wait until, e.g. X-RateLimit-Reset.
+   */
+  header: string;
+  /**
+   * Seconds to wait at least: also the wait when the header is absent or unreadable, or its time already past.
+   */
+  min_wait?: number;
+  /**
+   * Regular expression searched in the header's value; its first group (or the whole match when it has none) is the time. Without it the whole value is.
+   */
+  regex?: string;
+}
+/**
+ * Tries its error handlers in order. The first whose response filters match a response decides it (whatever the action, SUCCESS included), with that handler's max_attempts, backoff_strategies, max_wait_seconds and rate_limit_* fields. A response no filter of any handler matches is judged by status (2xx success, 429 RATE_LIMITED, 408, 5xx and network failures RETRY, anything else FAIL) under the first handler's limits and backoff.
+ */
+export interface CompositeErrorHandlerDefinition {
+  type: 'CompositeErrorHandler';
+  /**
+   * Tried in order; the first with a matching response filter decides.
+   *
+   * @minItems 1
+   */
+  error_handlers: AnyErrorHandlerDefinition[];
+}
 export interface SelectiveAuthenticatorDefinition {
   type: 'SelectiveAuthenticator';
   /**
@@ -314,10 +349,31 @@ export interface SelectiveAuthenticatorDefinition {
 export interface RecordSelectorDefinition {
   type: 'RecordSelector';
   /**
-   * Path to the records in the body; [] takes the whole body as one record.
+   * Path to the records in the body; [] takes the whole body as one record (or each item of a list). A step "*" takes every item of a list or every value of an object; a value it reaches that is a list gives each of its items. With a "*", a step naming a key the body lacks gives no records; without one, the body must hold a list at the path.
    */
   field_path: string[];
-  record_filter?: TemplateDefinition;
+  /**
+   * When the last step of field_path is "*" over an object (records keyed by id), each record gets its key in this field, unless it already has the field with a value other than null.
+   */
+  key_field?: string;
+  /**
+   * Path to per-key errors in a successful answer: an object of errors by key, or a list of errors (keyed by their key_field, else their position). Each one is logged as a WARN naming the stream and the key; the stream goes on. Absent, null or empty: nothing is logged.
+   *
+   * @minItems 1
+   */
+  error_path?: string[];
+  error_message?: TemplateDefinition;
+  /**
+   * Keep only records for which this is true: a RecordFilter, or its condition as a bare template.
+   */
+  record_filter?: TemplateDefinition | RecordFilterDefinition;
+}
+/**
+ * Keeps the records for which its condition is true.
+ */
+export interface RecordFilterDefinition {
+  type: 'RecordFilter';
+  condition: TemplateDefinition;
 }
 export interface NoPaginationDefinition {
   type: 'NoPagination';
@@ -472,6 +528,22 @@ export interface RemoveFieldsDefinition {
    */
   field_pointers: string[][];
 }
+/**
+ * Renames every key of the record to snake_case, in nested objects and in objects inside lists too: words (an upper-case run with the lower-case letters after it, a lower-case run, a number) are lower-cased and joined by _; spaces and punctuation between words become one _, at the start or end one _ each; accents are dropped; a key starting with a digit gets a leading _. firstName -> first_name, "Page Views" -> page_views, HTTPStatus -> httpstatus.
+ */
+export interface KeysToSnakeCaseDefinition {
+  type: 'KeysToSnakeCase';
+}
+/**
+ * Moves every value of nested objects to the top level under its own key. A key already taken (walking the record in its order) is named by its parent's name and itself, joined by a dot (data.id). With flatten_lists, list items are named by the list's name and their position (tags.0), and fields inside them by the item's name (contacts.0.email); empty objects and lists disappear.
+ */
+export interface FlattenFieldsDefinition {
+  type: 'FlattenFields';
+  /**
+   * Flatten lists as well; false keeps each list as one value.
+   */
+  flatten_lists: boolean;
+}
 
 /**
  * Every declaration that names a component with `type:`.
@@ -488,12 +560,15 @@ export type ComponentDefinition =
   | BasicHttpAuthenticatorDefinition
   | OAuthAuthenticatorDefinition
   | SelectiveAuthenticatorDefinition
+  | CompositeErrorHandlerDefinition
   | ErrorHandlerDefinition
   | HttpResponseFilterDefinition
   | ExponentialBackoffDefinition
   | ConstantBackoffDefinition
   | WaitTimeFromHeaderDefinition
+  | WaitUntilTimeFromHeaderDefinition
   | RecordSelectorDefinition
+  | RecordFilterDefinition
   | JsonDecoderDefinition
   | JsonlDecoderDefinition
   | CsvDecoderDefinition
@@ -507,4 +582,6 @@ export type ComponentDefinition =
   | DatetimeBasedCursorDefinition
   | IncrementingCountCursorDefinition
   | AddFieldsDefinition
-  | RemoveFieldsDefinition;
+  | RemoveFieldsDefinition
+  | KeysToSnakeCaseDefinition
+  | FlattenFieldsDefinition;

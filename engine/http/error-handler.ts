@@ -18,10 +18,32 @@ export interface Verdict {
   /** Message for the user, when a filter declares one. */
   message?: string;
   failureType?: FailureType;
+  /**
+   * The limits and waits that apply to this verdict when they are not those of the handler the request was sent
+   * with: a CompositeErrorHandler's verdict carries those of the handler in it that decided.
+   */
+  rules?: RetryRules;
+}
+
+/** How often a request may be attempted, how long to wait between attempts, and what to say of a spent rate limit. */
+export interface RetryRules {
+  readonly maxAttempts: number;
+  /** The wait before attempt `attempt + 1`, capped by max_wait_seconds. */
+  waitMs(attempt: number, response: HttpResponse | undefined): number;
+  readonly rateLimitMessage?: Template;
+  readonly rateLimitReset?: Template;
+}
+
+/** What the retry loop sends a request with: an ErrorHandler, or a CompositeErrorHandler over several. */
+export interface ResponseJudge extends RetryRules {
+  /** The verdict when one of the handler's response filters matches; undefined ("no opinion") when none does. */
+  decide(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict | undefined>;
+  /** The verdict: the one `decide` gives, else the default by status (`defaultVerdict`). */
+  judge(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict>;
 }
 
 /** Decides what a response means and how long to wait before the next attempt, as the manifest declares. */
-export class ErrorHandler {
+export class ErrorHandler implements ResponseJudge {
   readonly maxAttempts: number;
   private readonly maxWaitMs: number;
   private readonly filters: HttpResponseFilter[];
@@ -39,6 +61,11 @@ export class ErrorHandler {
   }
 
   async judge(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict> {
+    return (await this.decide(outcome, context)) ?? defaultVerdict(outcome);
+  }
+
+  async decide(outcome: AttemptOutcome, context: ExpressionContext): Promise<Verdict | undefined> {
+    if (this.filters.length === 0) return undefined;
     const reason = describeOutcome(outcome);
     // Parsed only when a filter's expression needs the body: most responses are judged by status alone.
     let parsed: ExpressionContext | undefined;
@@ -48,7 +75,7 @@ export class ErrorHandler {
       if (!(match === true || (match !== false && (await match)))) continue;
       return { action: filter.action, reason, message: await filter.userMessage(responseContext), failureType: filter.failureType };
     }
-    return { action: defaultAction(outcome), reason };
+    return undefined;
   }
 
   waitMs(attempt: number, response: HttpResponse | undefined): number {
@@ -58,6 +85,11 @@ export class ErrorHandler {
     }
     return 0;
   }
+}
+
+/** The verdict when no response filter matches: by status alone. */
+export function defaultVerdict(outcome: AttemptOutcome): Verdict {
+  return { action: defaultAction(outcome), reason: describeOutcome(outcome) };
 }
 
 function defaultAction(outcome: AttemptOutcome): ResponseAction {

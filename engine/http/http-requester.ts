@@ -1,6 +1,6 @@
 import type { Authenticator } from './authenticator.js';
 import type { Decoder } from './decoder.js';
-import type { ErrorHandler } from './error-handler.js';
+import type { ResponseJudge } from './error-handler.js';
 import { mergeObjects } from './merge-objects.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
@@ -37,7 +37,7 @@ export class HttpRequester {
   private readonly decoder: Decoder;
   private readonly timeoutMs: number;
   private readonly authenticator: Authenticator;
-  private readonly errorHandler: ErrorHandler;
+  private readonly errorHandler: ResponseJudge;
   private readonly runtime: Runtime;
   /** Where the requester is declared, for the config errors of requests it cannot send. */
   private readonly where: { urlBase: string; headers: string; requester: string };

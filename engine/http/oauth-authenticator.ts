@@ -1,5 +1,5 @@
 import type { Authenticator } from './authenticator.js';
-import type { ErrorHandler } from './error-handler.js';
+import type { ResponseJudge } from './error-handler.js';
 import { sendWithRetries, type SendOptions } from './send-with-retries.js';
 import { ConnectorError, configError } from '../core/errors.js';
 import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
@@ -29,7 +29,7 @@ export class OAuthAuthenticator implements Authenticator {
   /** Undefined with the client-credentials grant. */
   private readonly refreshToken?: Template;
   private readonly extraFields: CompiledValue;
-  private readonly errorHandler: ErrorHandler;
+  private readonly errorHandler: ResponseJudge;
   private readonly runtime: Runtime;
   private token?: AccessToken;
   private pending?: Promise<AccessToken>;

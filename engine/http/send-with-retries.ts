@@ -2,7 +2,7 @@ import { ConnectorError, transientError, type FailureType } from '../core/errors
 import type { ExpressionContext } from '../expressions/template.js';
 import type { Runtime } from '../core/runtime.js';
 import type { Authenticator } from './authenticator.js';
-import { withResponse, type AttemptOutcome, type ErrorHandler, type Verdict } from './error-handler.js';
+import { withResponse, type AttemptOutcome, type ResponseJudge, type RetryRules, type Verdict } from './error-handler.js';
 import { NetworkError, hostOf, type HttpRequest, type HttpResponse } from '../core/http-transport.js';
 import type { Decoder } from './decoder.js';
 import { JSON_DECODER } from './json-decoder.js';
@@ -16,7 +16,8 @@ export interface SuccessfulResponse {
 export interface SendOptions {
   /** Builds the request anew for each attempt, so refreshed credentials are used. */
   build: () => Promise<HttpRequest>;
-  handler: ErrorHandler;
+  /** An ErrorHandler or a CompositeErrorHandler; each verdict's limits and waits are those of the handler that gave it. */
+  handler: ResponseJudge;
   context: ExpressionContext;
   runtime: Runtime;
   authenticator?: Authenticator;
@@ -61,22 +62,23 @@ export async function sendWithRetries(options: SendOptions): Promise<SuccessfulR
     if (verdict.action === 'SUCCESS' && outcome.response) {
       const { body, problem: undecodable } = decoder.decode(outcome.response);
       if (undecodable !== undefined) {
-        verdict = { action: 'RETRY', reason: `${verdict.reason} ${undecodable}` };
+        verdict = { action: 'RETRY', reason: `${verdict.reason} ${undecodable}`, rules: verdict.rules };
         unusable = true;
       } else {
         let problem = options.check?.(body);
         if (problem instanceof Promise) problem = await problem;
         if (problem === undefined) return { response: outcome.response, body };
-        verdict = { action: 'RETRY', reason: `${verdict.reason} ${problem}` };
+        verdict = { action: 'RETRY', reason: `${verdict.reason} ${problem}`, rules: verdict.rules };
         unusable = true;
       }
     }
     if (verdict.action === 'IGNORE') return undefined;
     if (verdict.action !== 'RETRY' && verdict.action !== 'RATE_LIMITED') throw await failure(verdict, outcome, options);
-    if (attempt >= handler.maxAttempts) {
-      throw unusable ? invalid(verdict, outcome, options, attempt) : await exhausted(verdict, outcome, options, attempt, request);
+    const rules: RetryRules = verdict.rules ?? handler;
+    if (attempt >= rules.maxAttempts) {
+      throw unusable ? invalid(verdict, outcome, options, attempt) : await exhausted(verdict, rules, outcome, options, attempt, request);
     }
-    const waitMs = handler.waitMs(attempt, outcome.response);
+    const waitMs = rules.waitMs(attempt, outcome.response);
     runtime.events.emit('retry', { request, attempt, reason: verdict.reason, waitMs, rateLimited: verdict.action === 'RATE_LIMITED', stream: context.stream_name });
     // The wording is Airbyte's, which people and log tooling already search for.
     runtime.logger.log(
@@ -118,7 +120,14 @@ async function failure(verdict: Verdict, outcome: AttemptOutcome, options: SendO
   });
 }
 
-async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: SendOptions, attempts: number, request: HttpRequest): Promise<ConnectorError> {
+async function exhausted(
+  verdict: Verdict,
+  rules: RetryRules,
+  outcome: AttemptOutcome,
+  options: SendOptions,
+  attempts: number,
+  request: HttpRequest,
+): Promise<ConnectorError> {
   const base = `${options.describe} still failed after ${attempts} attempts: ${verdict.reason}.`;
   const internalMessage = `${base}${outcome.response ? ` ${excerpt(outcome.response.body, options.runtime)}` : ''}`;
   if (verdict.action !== 'RATE_LIMITED') {
@@ -126,8 +135,8 @@ async function exhausted(verdict: Verdict, outcome: AttemptOutcome, options: Sen
     return transientError('RETRY_EXHAUSTED', verdict.message ? `${verdict.message} (${base})` : `${base} ${advice}`, { internalMessage });
   }
   const context = outcome.response ? withResponse(options.context, outcome.response) : options.context;
-  const extra = options.handler.rateLimitMessage ? String(await options.handler.rateLimitMessage.evaluate(context)) : '';
-  const reset = options.handler.rateLimitReset ? Number(await options.handler.rateLimitReset.evaluate(context)) : undefined;
+  const extra = rules.rateLimitMessage ? String(await rules.rateLimitMessage.evaluate(context)) : '';
+  const reset = rules.rateLimitReset ? Number(await rules.rateLimitReset.evaluate(context)) : undefined;
   return transientError('RATE_LIMITED', [verdict.message, base, extra].filter(Boolean).join(' '), {
     internalMessage,
     rateLimitResetAt: Number.isFinite(reset) ? reset : undefined,

@@ -2,6 +2,7 @@ import type { ComponentContext, Components, ComponentType, DefinitionOf, Path } 
 import { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
 import { BasicHttpAuthenticator } from '../http/basic-http-authenticator.js';
 import { BearerAuthenticator } from '../http/bearer-authenticator.js';
+import { CompositeErrorHandler } from '../http/composite-error-handler.js';
 import { ConstantBackoff } from '../http/constant-backoff.js';
 import { CsvDecoder } from '../http/csv-decoder.js';
 import { ErrorHandler } from '../http/error-handler.js';
@@ -15,15 +16,20 @@ import { NoAuth } from '../http/no-auth.js';
 import { OAuthAuthenticator } from '../http/oauth-authenticator.js';
 import { SelectiveAuthenticator } from '../http/selective-authenticator.js';
 import { WaitTimeFromHeader } from '../http/wait-time-from-header.js';
+import { WaitUntilTimeFromHeader } from '../http/wait-until-time-from-header.js';
 import { AddFields } from '../streams/add-fields.js';
 import { CursorPaginator } from '../streams/cursor-paginator.js';
 import { DatetimeCursor } from '../streams/datetime-cursor.js';
 import { DeclarativeStream } from '../streams/declarative-stream.js';
 import { IncrementingCountCursor } from '../streams/incrementing-count-cursor.js';
+
+import { FlattenFields } from '../streams/flatten-fields.js';
+import { KeysToSnakeCase } from '../streams/keys-to-snake-case.js';
 import { ListPartitionRouter } from '../streams/list-partition-router.js';
 import { NoPagination } from '../streams/no-pagination.js';
 import { OffsetPaginator } from '../streams/offset-paginator.js';
 import { PageNumberPaginator } from '../streams/page-number-paginator.js';
+import { RecordFilter } from '../streams/record-filter.js';
 import { RecordSelector } from '../streams/record-selector.js';
 import { RemoveFields } from '../streams/remove-fields.js';
 import { SimpleRetriever } from '../streams/simple-retriever.js';
@@ -52,11 +58,14 @@ export const componentRegistry: ComponentRegistry = {
   OAuthAuthenticator: (definition, path, context) => new OAuthAuthenticator(definition, path, context),
   SelectiveAuthenticator: (definition, path, context) => new SelectiveAuthenticator(definition, path, context),
   ErrorHandler: (definition, path, context) => new ErrorHandler(definition, path, context),
+  CompositeErrorHandler: (definition, path, context) => new CompositeErrorHandler(definition, path, context),
   HttpResponseFilter: (definition, path, context) => new HttpResponseFilter(definition, path, context),
   ExponentialBackoff: (definition) => new ExponentialBackoff(definition),
   ConstantBackoff: (definition) => new ConstantBackoff(definition),
   WaitTimeFromHeader: (definition, _path, context) => new WaitTimeFromHeader(definition, context),
+  WaitUntilTimeFromHeader: (definition, path, context) => new WaitUntilTimeFromHeader(definition, path, context),
   RecordSelector: (definition, path, context) => new RecordSelector(definition, path, context),
+  RecordFilter: (definition, path, context) => new RecordFilter(definition, path, context),
   NoPagination: () => new NoPagination(),
   OffsetIncrement: (definition, path, context) => new OffsetPaginator(definition, path, context),
   PageIncrement: (definition, path, context) => new PageNumberPaginator(definition, path, context),
@@ -67,4 +76,6 @@ export const componentRegistry: ComponentRegistry = {
   IncrementingCountCursor: (definition, path, context) => new IncrementingCountCursor(definition, path, context),
   AddFields: (definition, path, context) => new AddFields(definition, path, context),
   RemoveFields: (definition) => new RemoveFields(definition),
+  KeysToSnakeCase: () => new KeysToSnakeCase(),
+  FlattenFields: (definition) => new FlattenFields(definition),
 };

@@ -83,6 +83,8 @@ export class SimpleRetriever {
         throw this.loop(`page ${count + 1} is identical to the page before it`);
       }
       previousBody = result.response.body;
+      const reporting = this.selector.reportErrors(result.body, pageContext);
+      if (reporting) await reporting;
       yield taken ? taken.records : records;
       count += 1;
       if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;

@@ -144,6 +144,24 @@ export function expectedItems(count = 23): Item[] {
   return Array.from({ length: count }, (_, i) => ({ id: i + 1, name: `item-${i + 1}`, color: COLORS[i % COLORS.length] }));
 }
 
+/**
+ * The answer of /api/items/batch?ids=1,2,99, keyed by id as batch APIs often answer: each item found (in another
+ * shape, camelCase and nested, and without its id) under `results`, every id's status under `statuses`, and the
+ * ids not found under `errors`.
+ */
+export function itemBatch(items: Item[], ids: string[]) {
+  const results: Record<string, unknown> = {};
+  const statuses: Record<string, number> = {};
+  const errors: Record<string, unknown> = {};
+  for (const id of ids) {
+    const item = items.find((candidate) => String(candidate.id) === id);
+    statuses[id] = item ? 200 : 404;
+    if (item) results[id] = { itemName: item.name, colorInfo: { mainColor: item.color } };
+    else errors[id] = { code: 'not_found', message: `no item ${id}` };
+  }
+  return { results, statuses, errors };
+}
+
 export function expectedAccount(id: string): Account {
   return { id, name: `${id[0].toUpperCase()}${id.slice(1)} Inc.`, created: '2020-01-01' };
 }
@@ -318,6 +336,10 @@ export async function startGenericApi(options: GenericApiOptions = {}): Promise<
       const page = items.slice(offset, offset + limit);
       const next = offset + limit < items.length ? Buffer.from(`after:${offset + limit}`).toString('base64url') : null;
       return { status: 200, body: { items: page, next_cursor: next } };
+    }
+    if (route === 'items/batch') {
+      onlyParams(query, ['ids']);
+      return { status: 200, body: itemBatch(items, (query.get('ids') ?? '').split(',').filter(Boolean)) };
     }
     if (route === 'accounts') {
       onlyParams(query, []);
