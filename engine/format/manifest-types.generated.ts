@@ -46,6 +46,15 @@ export interface ManifestDefinition {
    * @minItems 1
    */
   streams: DeclarativeStreamDefinition[];
+  /**
+   * The most HTTP requests one read (or sync) may send, for an API with a quota: every request counts, retries and token requests included. Once that many are sent the read sends no more: slices already answered are finished and checkpointed, every unfinished stream ends INCOMPLETE after one error saying the budget was reached (a transient error: the next sync continues from where this one stopped), and the command exits non-zero. `validate` compares the requests it plans with it. Absent, or a template giving nothing, means no budget.
+   */
+  request_budget?: {
+    /**
+     * The budget: a positive integer, or a template over config giving one (e.g. `{{ config.max_requests }}`); a template giving null, nothing or an empty string means no budget.
+     */
+    max_requests: number | TemplateDefinition;
+  };
 }
 export interface SpecDefinition {
   type: 'Spec';

@@ -34,6 +34,10 @@ export class ListPartitionRouter implements PartitionRouter {
   plannedPartitions(context: ExpressionContext): AsyncIterable<Partition> {
     return this.partitions(context);
   }
+
+  knownWithoutRequests(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
 }
 
 declare module '../format/component-context.js' {
