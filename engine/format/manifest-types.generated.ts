@@ -10,7 +10,8 @@ export type AuthenticatorDefinition =
   NoAuthDefinition | BearerAuthenticatorDefinition | OAuthAuthenticatorDefinition | SelectiveAuthenticatorDefinition;
 export type BackoffDefinition = ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition;
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
-export type PartitionRouterDefinition = ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition;
+export type PartitionRouterDefinition =
+  ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition | FallbackPartitionRouterDefinition;
 export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition;
 
 /**
@@ -294,6 +295,14 @@ export interface SubstreamPartitionRouterDefinition {
   partition_field: string;
 }
 /**
+ * Partitions listed in the config when it lists any, else found by another router (e.g. the records of a stream of memberships, read through a SubstreamPartitionRouter): `list`'s values, when they give at least one (null, empty strings and an empty list give none), are the partitions and no request is made to find them; otherwise `fallback`'s partitions are, each one once (the same partition key found twice is read once). Both must name the partition the same way (the same `partition_field`), so a saved state fits either. When the fallback finds none, the read (and `check`) fails with a config error naming the stream looked in; when it finds some, `check` names them.
+ */
+export interface FallbackPartitionRouterDefinition {
+  type: 'FallbackPartitionRouter';
+  list: ListPartitionRouterDefinition;
+  fallback: PartitionRouterDefinition;
+}
+/**
  * Reads [start, end) in windows of `step`, aligned to `granularity`. Each partition's cursor moves after each of its windows; a STATE follows a window once 10 records per partition in the state have passed since the last one, and the stream always ends with one (also when it fails).
  */
 export interface DatetimeBasedCursorDefinition {
@@ -364,6 +373,7 @@ export type ComponentDefinition =
   | CursorPaginationDefinition
   | ListPartitionRouterDefinition
   | SubstreamPartitionRouterDefinition
+  | FallbackPartitionRouterDefinition
   | DatetimeBasedCursorDefinition
   | AddFieldsDefinition
   | RemoveFieldsDefinition;

@@ -13,6 +13,7 @@ import { AddFields } from '../streams/add-fields.js';
 import { CursorPaginator } from '../streams/cursor-paginator.js';
 import { DatetimeCursor } from '../streams/datetime-cursor.js';
 import { DeclarativeStream } from '../streams/declarative-stream.js';
+import { FallbackPartitionRouter } from '../streams/fallback-partition-router.js';
 import { ListPartitionRouter } from '../streams/list-partition-router.js';
 import { NoPagination } from '../streams/no-pagination.js';
 import { OffsetPaginator } from '../streams/offset-paginator.js';
@@ -50,6 +51,7 @@ export const componentRegistry: ComponentRegistry = {
   CursorPagination: (definition, path, context) => new CursorPaginator(definition, path, context),
   ListPartitionRouter: (definition, path, context) => new ListPartitionRouter(definition, path, context),
   SubstreamPartitionRouter: (definition, path, context) => new SubstreamPartitionRouter(definition, path, context),
+  FallbackPartitionRouter: (definition, path, context) => new FallbackPartitionRouter(definition, path, context),
   DatetimeBasedCursor: (definition, path, context) => new DatetimeCursor(definition, path, context),
   AddFields: (definition, path, context) => new AddFields(definition, path, context),
   RemoveFields: (definition) => new RemoveFields(definition),
