@@ -1,6 +1,7 @@
 import { asConnectorError, configError, failsEveryRequest, type ConnectorError } from '../core/errors.js';
 import { createLimiter, type Limiter } from '../core/concurrency.js';
 import { watchFailureBudget } from '../core/failure-budget.js';
+import { watchRequestBudget } from '../core/request-budget.js';
 import type { Runtime } from '../core/runtime.js';
 import { createAjv } from '../json-schema/ajv.js';
 import type { Connector } from '../manifest/compile.js';
@@ -71,11 +72,15 @@ export async function readStreams(
     run.rateLimited.add(stream);
     void streamStatus(run, stream, 'RUNNING', runtime.clock.now() + waitMs);
   });
-  // An API that fails every request, for every stream alike: the read stops as for a refused credential.
-  watchFailureBudget(runtime.events, connector.consecutiveFailures, (error) => {
+  // An API that fails every request, for every stream alike, or a spent request budget: the read stops as for a
+  // refused credential.
+  const stop = (error: ConnectorError) => {
     run.limiter.stop(error);
     runtime.halt?.(error);
-  });
+  };
+  watchFailureBudget(runtime.events, connector.consecutiveFailures, stop);
+  const budget = await connector.requestBudget(config);
+  if (budget !== undefined) watchRequestBudget(runtime.events, budget, stop);
   const results = await Promise.all(configured.map((entry) => readStream(run, entry, states.get(entry.name))));
   return results.every(Boolean);
 }

@@ -36,6 +36,7 @@ export async function runCommand(command: CommandName, options: CommandOptions, 
   const halt = new AbortController();
   const transport = io.transport ?? createGotTransport(io.userAgent);
   const runtime: Runtime = {
+    startedAt: clock.now(),
     clock: {
       now: () => clock.now(),
       sleep: (ms, waitSignal) => clock.sleep(ms, waitSignal ? AbortSignal.any([halt.signal, waitSignal]) : halt.signal),

@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'RETRY_EXHAUSTED'
   /** Every request of the last ones failed at the network or with a 5xx: the failure budget of the read is spent. */
   | 'API_UNREACHABLE'
+  /** The read sent as many requests as the manifest's request_budget allows. */
+  | 'REQUEST_BUDGET_REACHED'
   /** Rate limited on every attempt. */
   | 'RATE_LIMITED'
   /** A successful response without the declared shape. */
@@ -117,11 +119,11 @@ export function systemError(code: ErrorCode, message: string, options: ErrorOpti
 }
 
 /**
- * A failure that holds for every request of a read alike (refused credentials, an API that cannot be reached): the
- * read stops at the first.
+ * A failure that holds for every request of a read alike (refused credentials, an API that cannot be reached, a
+ * spent request budget): the read stops at the first.
  */
 export function failsEveryRequest(error: unknown): boolean {
-  return error instanceof ConnectorError && (error.code === 'AUTH_FAILED' || error.code === 'API_UNREACHABLE');
+  return error instanceof ConnectorError && (error.code === 'AUTH_FAILED' || error.code === 'API_UNREACHABLE' || error.code === 'REQUEST_BUDGET_REACHED');
 }
 
 /** Wraps anything thrown into a ConnectorError; unknown errors are bugs, so they become system errors. */

@@ -36,6 +36,15 @@ export interface EngineEvents {
   attempt: FailedAttempt | undefined;
   /** One slice of a stream read to its end, its records passed on: the stream's name. */
   slice: string;
+  /** Partitions a router found by requests (not listed in the config), once it has all of them. */
+  partitionsFound: PartitionsFound;
+}
+
+/** The partitions a router found, and where it found them (e.g. `stream "memberships"`). */
+export interface PartitionsFound {
+  source: string;
+  /** Each partition's key, e.g. `{account_id: "a"}`. */
+  partitions: Record<string, unknown>[];
 }
 
 type Listener<T> = (event: T) => void;
@@ -43,7 +52,7 @@ type Listener<T> = (event: T) => void;
 /** A typed observer: listeners are called synchronously, in the order they were added. */
 export class EventChannel {
   // A list per event type from the start (the mapped type insists on every one), so emit needs no check.
-  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [], attempt: [], slice: [] };
+  private readonly listeners: { [K in keyof EngineEvents]: Listener<EngineEvents[K]>[] } = { request: [], retry: [], attempt: [], slice: [], partitionsFound: [] };
 
   /** Listeners stay for the runtime's life: whoever listens (the sync display) lives as long as the run. */
   on<K extends keyof EngineEvents>(type: K, listener: Listener<EngineEvents[K]>): void {

@@ -11,6 +11,11 @@ export interface Logger {
 /** What the engine needs from the outside world, passed in so tests can replace any of it. */
 export interface Runtime {
   clock: Clock;
+  /**
+   * When the command started, in epoch ms from `clock`: fixed for the whole run, so expressions that date the run
+   * (`$sync_date()`) give one value however long it lasts, midnight crossed or not.
+   */
+  startedAt: number;
   transport: HttpTransport;
   logger: Logger;
   /** Requests and retries as they happen, for whoever counts them. */

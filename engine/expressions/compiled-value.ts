@@ -11,24 +11,25 @@ export interface CompiledValue {
 
 /**
  * Compiles every string of `value`. `locate` gives the manifest location of a path below the value, so an error in
- * a nested string points at its own line.
+ * a nested string points at its own line. `startedAt` is the run's start (see Template.compile).
  */
 export function compileValue(
   value: unknown,
   locate: (path: (string | number)[]) => SourceLocation,
   clock: Clock,
   path: (string | number)[] = [],
+  startedAt = clock.now(),
 ): CompiledValue {
   if (typeof value === 'string') {
-    const template = Template.compile(value, locate(path), clock);
+    const template = Template.compile(value, locate(path), clock, startedAt);
     return template.isConstant ? constant(value) : template;
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileValue(item, locate, clock, [...path, index]));
+    const items = value.map((item, index) => compileValue(item, locate, clock, [...path, index], startedAt));
     return { evaluate: (context) => whenAll(items.map((item) => item.evaluate(context)), (values) => values) };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, inner]) => [key, compileValue(inner, locate, clock, [...path, key])] as const);
+    const entries = Object.entries(value).map(([key, inner]) => [key, compileValue(inner, locate, clock, [...path, key], startedAt)] as const);
     return {
       evaluate: (context) =>
         whenAll(

@@ -2,11 +2,19 @@ import type { Clock } from '../core/clock.js';
 
 const DAY_MS = 86_400_000;
 
-/** UTC date helpers available in every `{{ }}` expression. Dates are epoch milliseconds. */
-export function dateFunctions(clock: Clock): Record<string, (...args: never[]) => unknown> {
+/**
+ * UTC date helpers available in every `{{ }}` expression. Dates are epoch milliseconds. `startedAt` is when the run
+ * started (default: now), which `sync_started_ms` and `sync_date` give for the whole run.
+ */
+export function dateFunctions(clock: Clock, startedAt = clock.now()): Record<string, (...args: never[]) => unknown> {
+  const syncDate = new Date(startedAt).toISOString().slice(0, 10);
   return {
     /** Current time in epoch ms, from the injected clock. */
     now_ms: () => clock.now(),
+    /** When the run started, in epoch ms: the same value for every expression of the run. */
+    sync_started_ms: () => startedAt,
+    /** The UTC date the run started, `YYYY-MM-DD`: one date for the whole run, even one that crosses midnight. */
+    sync_date: () => syncDate,
     /** Start of the UTC day containing `ms`. */
     day_start: (ms: number) => Math.floor(toMs(ms) / DAY_MS) * DAY_MS,
     /** Start of the UTC calendar month containing `ms`. */

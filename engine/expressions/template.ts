@@ -46,12 +46,14 @@ export class Template {
     private readonly location: SourceLocation,
   ) {}
 
-  static compile(source: string, location: SourceLocation, clock: Clock): Template {
+  /** `startedAt` (epoch ms) is when the run started, what `$sync_date()` dates; default the moment of compiling. */
+  static compile(source: string, location: SourceLocation, clock: Clock, startedAt = clock.now()): Template {
+    const functions = functionsOf(clock, startedAt);
     const parts: Part[] = [];
     let last = 0;
     for (const match of source.matchAll(EXPRESSION)) {
       if (match.index > last) parts.push(source.slice(last, match.index));
-      parts.push(compileExpression(match[1], location, clock));
+      parts.push(compileExpression(match[1], location, functions));
       last = match.index + match[0].length;
     }
     if (last < source.length) parts.push(source.slice(last));
@@ -105,14 +107,16 @@ export class Template {
   }
 }
 
-function compileExpression(text: string, location: SourceLocation, clock: Clock): Expression {
+type Functions = ReturnType<typeof dateFunctions>;
+
+function compileExpression(text: string, location: SourceLocation, functions: Functions): Expression {
   const keys = text.trim().split('.');
-  if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, withDateFunctions(jsonata(text), clock));
+  if (PLAIN_PATH.test(text) && !LITERALS.has(keys[0])) return plainPath(keys, withDateFunctions(jsonata(text), functions));
   if (!text.trim()) {
     throw configError('MANIFEST_INVALID', `Empty expression "{{ }}" at ${describeLocation(location)}.`, { location });
   }
   try {
-    return withDateFunctions(jsonata(text), clock);
+    return withDateFunctions(jsonata(text), functions);
   } catch (error) {
     const detail = error as { message?: string; position?: number };
     throw configError('MANIFEST_INVALID',
@@ -123,15 +127,25 @@ function compileExpression(text: string, location: SourceLocation, clock: Clock)
   }
 }
 
-const functionsByClock = new WeakMap<Clock, ReturnType<typeof dateFunctions>>();
+const functionsByClock = new WeakMap<Clock, Map<number, Functions>>();
+
+/** The date helpers of one clock and run start, made once for every expression of a run. */
+function functionsOf(clock: Clock, startedAt: number): Functions {
+  let byStart = functionsByClock.get(clock);
+  if (!byStart) {
+    byStart = new Map();
+    functionsByClock.set(clock, byStart);
+  }
+  let functions = byStart.get(startedAt);
+  if (!functions) {
+    functions = dateFunctions(clock, startedAt);
+    byStart.set(startedAt, functions);
+  }
+  return functions;
+}
 
 /** Registers the date helpers on the expression once, rather than binding them at every evaluation. */
-function withDateFunctions(expression: jsonata.Expression, clock: Clock): jsonata.Expression {
-  let functions = functionsByClock.get(clock);
-  if (!functions) {
-    functions = dateFunctions(clock);
-    functionsByClock.set(clock, functions);
-  }
+function withDateFunctions(expression: jsonata.Expression, functions: Functions): jsonata.Expression {
   for (const [name, implementation] of Object.entries(functions)) {
     expression.registerFunction(name, implementation as (...args: unknown[]) => unknown);
   }

@@ -41,7 +41,8 @@ export type RequestOptionDefinition =
        */
       field_path: string[];
     };
-export type PartitionRouterDefinition = ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition;
+export type PartitionRouterDefinition =
+  ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition | FallbackPartitionRouterDefinition;
 /**
  * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
  */
@@ -81,6 +82,15 @@ export interface ManifestDefinition {
    * @minItems 1
    */
   streams: DeclarativeStreamDefinition[];
+  /**
+   * The most HTTP requests one read (or sync) may send, for an API with a quota: every request counts, retries and token requests included. Once that many are sent the read sends no more: slices already answered are finished and checkpointed, every unfinished stream ends INCOMPLETE after one error saying the budget was reached (a transient error: the next sync continues from where this one stopped), and the command exits non-zero. `validate` compares the requests it plans with it. Absent, or a template giving nothing, means no budget.
+   */
+  request_budget?: {
+    /**
+     * The budget: a positive integer, or a template over config giving one (e.g. `{{ config.max_requests }}`); a template giving null, nothing or an empty string means no budget.
+     */
+    max_requests: number | TemplateDefinition;
+  };
 }
 export interface SpecDefinition {
   type: 'Spec';
@@ -445,6 +455,14 @@ export interface SubstreamPartitionRouterDefinition {
   partition_field: string;
 }
 /**
+ * Partitions listed in the config when it lists any, else found by another router (e.g. the records of a stream of memberships, read through a SubstreamPartitionRouter): `list`'s values, when they give at least one (null, empty strings and an empty list give none), are the partitions and no request is made to find them; otherwise `fallback`'s partitions are, each one once (the same partition key found twice is read once). Both must name the partition the same way (the same `partition_field`), so a saved state fits either. When the fallback finds none, the read (and `check`) fails with a config error naming the stream looked in; when it finds some, `check` names them.
+ */
+export interface FallbackPartitionRouterDefinition {
+  type: 'FallbackPartitionRouter';
+  list: ListPartitionRouterDefinition;
+  fallback: PartitionRouterDefinition;
+}
+/**
  * Reads [start, end) in slices of `step` (the whole range in one slice without it). Two kinds of cursor: with `granularity` (the default, P1D) slices are aligned to whole granularity units and a partition's cursor is the end of its last completed slice (the cursor field is the end of the window a record covers); with `cursor_granularity` the cursor field is a point in time carried by each record (e.g. updated_at), a partition's cursor is the newest value among the records read (never beyond the slice end, unchanged by a slice without records), and the next read starts one cursor_granularity after it. With a saved cursor, records older than the start of the read (the saved cursor, or one cursor_granularity after it, less the lookback window) are dropped. A STATE follows a slice once 10 records per partition in the state have passed since the last one, and the stream always ends with one (also when it fails).
  */
 export interface DatetimeBasedCursorDefinition {
@@ -579,6 +597,7 @@ export type ComponentDefinition =
   | CursorPaginationDefinition
   | ListPartitionRouterDefinition
   | SubstreamPartitionRouterDefinition
+  | FallbackPartitionRouterDefinition
   | DatetimeBasedCursorDefinition
   | IncrementingCountCursorDefinition
   | AddFieldsDefinition

@@ -53,11 +53,11 @@ export class CompileContext implements ComponentContext {
   }
 
   template(text: string, path: Path): Template {
-    return Template.compile(text, this.location(path), this.runtime.clock);
+    return Template.compile(text, this.location(path), this.runtime.clock, this.runtime.startedAt);
   }
 
   value(value: unknown, path: Path): CompiledValue {
-    return compileValue(value, (inner) => this.location([...path, ...inner]), this.runtime.clock);
+    return compileValue(value, (inner) => this.location([...path, ...inner]), this.runtime.clock, [], this.runtime.startedAt);
   }
 
   optionalTemplate(text: string | undefined, path: Path): Template | undefined {

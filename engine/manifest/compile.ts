@@ -1,4 +1,5 @@
 import { configError } from '../core/errors.js';
+import type { ExpressionContext } from '../expressions/template.js';
 import type { Runtime } from '../core/runtime.js';
 import { componentRegistry } from './registry.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
@@ -13,6 +14,8 @@ export interface Connector {
   concurrencyLevel: number;
   /** Failed requests in a row (network or 5xx) that stop a read. */
   consecutiveFailures: number;
+  /** The most requests a read may send, over the config (its request_budget); undefined for no budget. */
+  requestBudget(config: Record<string, unknown>): Promise<number | undefined>;
   streams: DeclarativeStream[];
 }
 
@@ -33,7 +36,32 @@ export function compileConnector(manifest: ValidatedManifest, runtime: Runtime):
       throw configError('MANIFEST_INVALID', `check names the stream "${name}" at ${context.describe(['check', 'stream_names', index])}, but no stream has that name.`);
     }
   }
-  return { spec, check, concurrencyLevel: definition.concurrency_level, consecutiveFailures: definition.failure_budget.consecutive_failures, streams };
+  return {
+    spec,
+    check,
+    concurrencyLevel: definition.concurrency_level,
+    consecutiveFailures: definition.failure_budget.consecutive_failures,
+    requestBudget: requestBudget(definition.request_budget, context),
+    streams,
+  };
+}
+
+/** The request budget of a manifest, compiled: a positive integer from its template over the config, or undefined. */
+function requestBudget(budget: { max_requests: number | string } | undefined, context: CompileContext): Connector['requestBudget'] {
+  if (!budget) return () => Promise.resolve(undefined);
+  const path = ['request_budget', 'max_requests'];
+  const value = context.value(budget.max_requests, path);
+  return async (config) => {
+    const given = await value.evaluate({ config } satisfies ExpressionContext);
+    if (given === undefined || given === null || given === '') return undefined;
+    const limit = typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+      throw configError('CONFIG_INVALID', `The request budget at ${context.describe(path)} gave ${JSON.stringify(given)}: expected a positive whole number of requests, or nothing for no budget.`, {
+        location: context.location(path),
+      });
+    }
+    return limit;
+  };
 }
 
 /** The streams named on the command line (all when none are), or a config error listing the ones that exist. */

@@ -21,8 +21,8 @@ import { AddFields } from '../streams/add-fields.js';
 import { CursorPaginator } from '../streams/cursor-paginator.js';
 import { DatetimeCursor } from '../streams/datetime-cursor.js';
 import { DeclarativeStream } from '../streams/declarative-stream.js';
+import { FallbackPartitionRouter } from '../streams/fallback-partition-router.js';
 import { IncrementingCountCursor } from '../streams/incrementing-count-cursor.js';
-
 import { FlattenFields } from '../streams/flatten-fields.js';
 import { KeysToSnakeCase } from '../streams/keys-to-snake-case.js';
 import { ListPartitionRouter } from '../streams/list-partition-router.js';
@@ -72,6 +72,7 @@ export const componentRegistry: ComponentRegistry = {
   CursorPagination: (definition, path, context) => new CursorPaginator(definition, path, context),
   ListPartitionRouter: (definition, path, context) => new ListPartitionRouter(definition, path, context),
   SubstreamPartitionRouter: (definition, path, context) => new SubstreamPartitionRouter(definition, path, context),
+  FallbackPartitionRouter: (definition, path, context) => new FallbackPartitionRouter(definition, path, context),
   DatetimeBasedCursor: (definition, path, context) => new DatetimeCursor(definition, path, context),
   IncrementingCountCursor: (definition, path, context) => new IncrementingCountCursor(definition, path, context),
   AddFields: (definition, path, context) => new AddFields(definition, path, context),

@@ -143,6 +143,17 @@ export class DeclarativeStream {
     return this.retriever.partitionRouter.plannedPartitions({ config });
   }
 
+  /**
+   * How exact the count of planned requests (one per partition and slice) is: `paged` when a slice may take more
+   * pages, `partitionsFound` when partitions come from requests (another stream's records), so plan() shows
+   * placeholders. Either makes the count a lower bound.
+   */
+  async planned(config: Record<string, unknown>): Promise<{ paged: boolean; partitionsFound: boolean }> {
+    const router = this.retriever.partitionRouter;
+    const known = router.knownWithoutRequests ? await router.knownWithoutRequests({ config }) : false;
+    return { paged: this.retriever.paged, partitionsFound: !known };
+  }
+
   private slices(base: ExpressionContext, partitions: AsyncIterable<Partition>, choice?: SliceChoice): AsyncGenerator<PartitionSlice> {
     return partitionSlices(base, this.cursor, partitions, choice);
   }

@@ -18,21 +18,33 @@ export class ListPartitionRouter implements PartitionRouter {
   }
 
   async *partitions(context: ExpressionContext): AsyncIterable<Partition> {
+    const partitions = await this.listed(context);
+    if (partitions.length === 0) throw configError('CONFIG_INVALID', `No partitions: ${this.where} gave an empty list. Check the config.`);
+    yield* partitions;
+  }
+
+  /** The partitions of the list, each value once; none when it gives nothing (undefined, null or an empty list). */
+  async listed(context: ExpressionContext): Promise<Partition[]> {
     const values = await this.values.evaluate(context);
     const list: unknown[] = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
-    if (list.length === 0) throw configError('CONFIG_INVALID', `No partitions: ${this.where} gave an empty list. Check the config.`);
     const seen = new Set<string>();
+    const partitions: Partition[] = [];
     for (const value of list) {
       const id = JSON.stringify(value);
       if (seen.has(id)) continue;
       seen.add(id);
       const key = { [this.field]: value };
-      yield { key, context: key };
+      partitions.push({ key, context: key });
     }
+    return partitions;
   }
 
   plannedPartitions(context: ExpressionContext): AsyncIterable<Partition> {
     return this.partitions(context);
+  }
+
+  knownWithoutRequests(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 }
 

@@ -12,6 +12,11 @@ export interface PartitionRouter {
   partitions(context: ExpressionContext, limiter?: Limiter): AsyncIterable<Partition>;
   /** Partitions known without any request; routers that need one give placeholders. For planning reads. */
   plannedPartitions(context: ExpressionContext): AsyncIterable<Partition>;
+  /**
+   * Whether plannedPartitions are the partitions a read would have, none of them a placeholder (a router that
+   * finds its partitions by requests cannot know them beforehand). Absent means no.
+   */
+  knownWithoutRequests?(context: ExpressionContext): Promise<boolean>;
 }
 
 /** The one partition of a stream that declares no router. */
@@ -22,4 +27,5 @@ export const singlePartition: PartitionRouter = {
   plannedPartitions() {
     return singlePartition.partitions({ config: {} });
   },
+  knownWithoutRequests: () => Promise.resolve(true),
 };

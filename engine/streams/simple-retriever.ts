@@ -4,6 +4,7 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { SliceProgress } from './cursor.js';
 import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
+import { NoPagination } from './no-pagination.js';
 import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';
@@ -37,6 +38,11 @@ export class SimpleRetriever {
       ? context.build(definition.partition_router, [...path, 'partition_router'])
       : singlePartition;
     this.where = context.describe([...path, 'paginator']);
+  }
+
+  /** Whether a partition and slice may take more than one request: its paginator asks for pages after the first. */
+  get paged(): boolean {
+    return !(this.paginator instanceof NoPagination);
   }
 
   /** The first page's request of a partition and slice, as it would be sent (without credentials). */

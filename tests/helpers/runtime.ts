@@ -70,6 +70,7 @@ export function testRuntime(options: { clock?: FakeClock; transport?: HttpTransp
   let config = options.config ?? {};
   const runtime: Runtime = {
     clock: clock,
+    startedAt: clock.now(),
     transport: options.transport ?? createGotTransport('unit-tests'),
     logger: { log: (level, message) => void logs.push({ level, message }) },
     events: new EventChannel(),
