@@ -235,17 +235,17 @@ export function expectedShareStatistics(
   }));
 }
 
-export function expectedDailyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number): FollowerGainsElement[] {
-  return expectedFollowerGains(orgId, startMs, endMs, 'DAY', nowMs);
+export function expectedDailyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): FollowerGainsElement[] {
+  return expectedFollowerGains(orgId, startMs, endMs, 'DAY', nowMs, restated);
 }
-export function expectedMonthlyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number): FollowerGainsElement[] {
-  return expectedFollowerGains(orgId, startMs, endMs, 'MONTH', nowMs);
+export function expectedMonthlyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): FollowerGainsElement[] {
+  return expectedFollowerGains(orgId, startMs, endMs, 'MONTH', nowMs, restated);
 }
-export function expectedDailyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number): ShareStatisticsElement[] {
-  return expectedShareStatistics(orgId, startMs, endMs, 'DAY', nowMs);
+export function expectedDailyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): ShareStatisticsElement[] {
+  return expectedShareStatistics(orgId, startMs, endMs, 'DAY', nowMs, restated);
 }
-export function expectedMonthlyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number): ShareStatisticsElement[] {
-  return expectedShareStatistics(orgId, startMs, endMs, 'MONTH', nowMs);
+export function expectedMonthlyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): ShareStatisticsElement[] {
+  return expectedShareStatistics(orgId, startMs, endMs, 'MONTH', nowMs, restated);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
