@@ -269,6 +269,7 @@ describe('LinkedIn simulator: content and page endpoints', () => {
       const encoded = await get(sim, stats(`shares=List%28${encodeURIComponent(id)}%29`));
       expect(encoded.status).toBe(400);
       expect(encoded.json.code).toBe('PARAM_INVALID');
+      expect(encoded.json.errorDetails.inputErrors[0].description).toContain('must not be percent-encoded');
       const indexed = await get(sim, stats(`shares[0]=${encodeURIComponent(id)}`));
       expect(indexed.status).toBe(403);
       expect(indexed.json.message).toMatch(/^Unpermitted fields present in PARAMETER/);
@@ -339,7 +340,9 @@ describe('LinkedIn simulator: content and page endpoints', () => {
       expect(missing.json.message).toBe("Parameter 'type' is required");
       expect((await get(sim, video(recent, 'type=LIKES&aggregation=DAY'))).status).toBe(400);
       expect((await get(sim, video(recent, 'type=VIEWER&aggregation=MONTH'))).status).toBe(400);
-      expect((await get(sim, video(shares[0], 'type=VIDEO_VIEW&aggregation=DAY'))).status).toBe(400);
+      const share = await get(sim, video(shares[0], 'type=VIDEO_VIEW&aggregation=DAY'));
+      expect(share.status).toBe(400);
+      expect(share.json.errorDetails.inputErrors[0].description).toMatch(/^Shares are not supported/);
       expect((await get(sim, video(nonVideoUgc, 'type=VIDEO_VIEW&aggregation=DAY'))).status).toBe(400);
       expect((await get(sim, '/rest/videoAnalytics?q=entity&entity=urn%3Ali%3AugcPost%3A7999999999999999999&type=VIEWER')).status).toBe(404);
       expect((await get(sim, video(recent, 'type=VIEWER'), { Authorization: `Bearer ${LIMITED}` })).status).toBe(403);
@@ -421,6 +424,7 @@ describe('LinkedIn simulator: content and page endpoints', () => {
       const r = await get(sim, pages('', 'organizationalEntity'));
       expect(r.status).toBe(400);
       expect(r.json.code).toBe('PARAM_INVALID');
+      expect(r.json.errorDetails.inputErrors[0].description).toContain('the finder is q=organization');
       expect((await get(sim, '/rest/organizationPageStatistics?q=organization')).status).toBe(400);
     });
 
