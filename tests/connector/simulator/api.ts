@@ -1,48 +1,41 @@
 // The /rest resources of the simulated LinkedIn Pages API. Pure request -> response logic (no sockets).
+import { authorize, isError, missingFinder, orgFromUrn, paging, restatement, statisticsAnswer, timeInterval } from './api-common.js';
+import type { ApiContext, ApiResponse, Call } from './api-common.js';
+import { organizationAcls, pageStatistics } from './api-pages.js';
+import { posts, postShareStatistics, socialMetadata, videoAnalytics } from './api-posts.js';
 import * as errors from './errors.js';
-import type { ApiError } from './errors.js';
 import type { RecordedRequest } from './faults.js';
 import {
-  addUtcMonths,
-  DAY_MS,
   expectedFollowerGains,
   expectedLifetimeFollowerStatistics,
   expectedLifetimeShareStatistics,
   expectedNetworkSize,
   expectedOrganization,
-  expectedPosts,
   expectedShareStatistics,
 } from './fixtures.js';
-import type { TokenRegistry } from './oauth.js';
-import { extractTimeIntervals, ParamInvalidError, splitRawQuery } from './restli.js';
-import type { TimeIntervals } from './restli.js';
 import { checkVersion } from './versions.js';
 
-export interface ApiContext {
-  now: () => number;
-  organizations: Set<number>;
-  /** token -> orgs it administers; undefined: every token administers every org. */
-  tokenOrganizations?: Record<string, number[]>;
-  tokens: TokenRegistry;
-  facetSize: number;
-  statisticsPageSize?: number;
-  posts: number;
-}
+export type { ApiContext, ApiResponse, SimulatorSwitches } from './api-common.js';
 
-export interface ApiResponse {
-  status: number;
-  body: Record<string, unknown> | string;
-  headers?: Record<string, string>;
-}
+/** The resources the simulator serves: the first path segment after /rest. */
+export const RESOURCES = [
+  'organizations',
+  'networkSizes',
+  'organizationalEntityFollowerStatistics',
+  'organizationalEntityShareStatistics',
+  'posts',
+  'socialMetadata',
+  'videoAnalytics',
+  'organizationPageStatistics',
+  'organizationAcls',
+] as const;
 
-interface Call {
-  req: RecordedRequest;
-  token: string;
-  version: string;
-  restli2: boolean;
+/** The endpoint a request counts against: its resource under /rest, 'oauth' for the token endpoint, else 'other'. */
+export function endpointOf(path: string): string {
+  if (path.startsWith('/oauth/')) return 'oauth';
+  const m = /^\/rest\/([^/?]+)/.exec(path);
+  return m !== null && (RESOURCES as readonly string[]).includes(m[1]) ? m[1] : 'other';
 }
-
-const ORG_URN = /^urn:li:organization:(\d+)$/;
 
 function header(req: RecordedRequest, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
@@ -81,51 +74,31 @@ export function handleApi(ctx: ApiContext, req: RecordedRequest): ApiResponse {
     return errors.notFound(`No resource found for path ${req.path}`);
   }
   const [resource, key, ...rest] = segments;
-  const known = ['organizations', 'networkSizes', 'organizationalEntityFollowerStatistics', 'organizationalEntityShareStatistics', 'posts'];
-  if (resource === undefined || !known.includes(resource) || rest.length > 0) {
+  if (resource === undefined || !(RESOURCES as readonly string[]).includes(resource) || rest.length > 0) {
     return errors.notFound(`No resource found for path ${req.path}`);
   }
   if (req.method !== 'GET') {
     return { status: 405, body: { status: 405, message: `Method ${req.method} is not allowed on ${resource}` } };
   }
+  if (resource === 'organizations') return key === undefined ? missingFinder(resource, call) : organization(ctx, call, key);
+  if (resource === 'networkSizes') return key === undefined ? errors.notFound(`No resource found for path ${req.path}`) : networkSize(ctx, call, key);
+  if (key !== undefined) return errors.notFound(`No resource found for path ${req.path}`);
   switch (resource) {
-    case 'organizations':
-      return key === undefined ? missingFinder(resource, call) : organization(ctx, call, key);
-    case 'networkSizes':
-      return key === undefined ? errors.notFound(`No resource found for path ${req.path}`) : networkSize(ctx, call, key);
     case 'organizationalEntityFollowerStatistics':
     case 'organizationalEntityShareStatistics':
-      return key === undefined ? statistics(ctx, call, resource) : errors.notFound(`No resource found for path ${req.path}`);
+      return statistics(ctx, call, resource);
     case 'posts':
-      return key === undefined ? posts(ctx, call) : errors.notFound(`No resource found for path ${req.path}`);
+      return posts(ctx, call);
+    case 'socialMetadata':
+      return socialMetadata(ctx, call);
+    case 'videoAnalytics':
+      return videoAnalytics(ctx, call);
+    case 'organizationPageStatistics':
+      return pageStatistics(ctx, call);
+    case 'organizationAcls':
+      return organizationAcls(ctx, call);
   }
   return errors.notFound(`No resource found for path ${req.path}`);
-}
-
-function missingFinder(resource: string, call: Call): ApiResponse {
-  const q = call.req.query['q'];
-  return q === undefined
-    ? errors.badParam('q', `Finder parameter 'q' is required for ${resource}`, 'MISSING_REQUIRED_FIELD')
-    : errors.badParam('q', `Unsupported finder '${q}' for ${resource}`, 'INVALID_VALUE_FOR_FIELD');
-}
-
-/** Permission and existence of an organization for this call; returns an error or the org id. */
-function authorize(ctx: ApiContext, call: Call, orgId: number, resource: string, method: string): ApiError | number {
-  if (!ctx.organizations.has(orgId)) return errors.notFound(`Organization ${orgId} does not exist`);
-  const admin = ctx.tokenOrganizations?.[call.token];
-  if (ctx.tokenOrganizations !== undefined && !(admin ?? []).includes(orgId)) {
-    return errors.accessDenied(resource, method, call.version);
-  }
-  return orgId;
-}
-
-function orgFromUrn(value: string | undefined, field: string): ApiError | number {
-  if (value === undefined || value === '') {
-    return errors.badParam(field, `Required parameter '${field}' is missing`, 'MISSING_REQUIRED_FIELD');
-  }
-  const m = ORG_URN.exec(value);
-  if (!m) return errors.badParam(field, `'${value}' is not a valid organization URN`);
-  return Number(m[1]);
 }
 
 function organization(ctx: ApiContext, call: Call, key: string): ApiResponse {
@@ -145,6 +118,7 @@ function networkSize(ctx: ApiContext, call: Call, key: string): ApiResponse {
   if (edgeType === undefined) {
     return errors.badParam('edgeType', "Required parameter 'edgeType' is missing", 'MISSING_REQUIRED_FIELD');
   }
+  // Since 2026 /rest rejects the camel-case CompanyFollowedByMember too.
   if (edgeType !== 'COMPANY_FOLLOWED_BY_MEMBER') {
     return errors.badParam('edgeType', `Unsupported edgeType '${edgeType}'; expected COMPANY_FOLLOWED_BY_MEMBER`);
   }
@@ -153,23 +127,9 @@ function networkSize(ctx: ApiContext, call: Call, key: string): ApiResponse {
   return { status: 200, body: { firstDegreeSize: expectedNetworkSize(org) } };
 }
 
-function paging(call: Call): ApiError | { start: number; count?: number } {
-  const out: { start: number; count?: number } = { start: 0 };
-  for (const name of ['start', 'count'] as const) {
-    const v = call.req.query[name];
-    if (v === undefined) continue;
-    if (!/^\d+$/.test(v)) return errors.badParam(name, `'${name}' must be a non-negative integer, got '${v}'`);
-    out[name] = Number(v);
-  }
-  return out;
-}
-
-/** Same query, with start/count replaced; other parameters are kept exactly as they were sent. */
-function nextHref(call: Call, start: number, count: number): string {
-  const kept = splitRawQuery(call.req.rawQuery).filter(([n]) => n !== 'start' && n !== 'count');
-  const parts = kept.map(([n, v]) => `${n}=${v}`);
-  parts.push(`start=${start}`, `count=${count}`);
-  return `${call.req.path}?${parts.join('&')}`;
+/** Whether a share statistics request asks for posts (shares / ugcPosts, in any syntax) rather than the organization. */
+function asksForPosts(call: Call): boolean {
+  return Object.keys(call.req.query).some((n) => /^(shares|ugcPosts)(\[|$)/.test(n));
 }
 
 function statistics(ctx: ApiContext, call: Call, resource: string): ApiResponse {
@@ -181,103 +141,18 @@ function statistics(ctx: ApiContext, call: Call, resource: string): ApiResponse 
   if ('status' in page) return page;
   const ok = authorize(ctx, call, org, resource, `FINDER-${q}`);
   if (typeof ok !== 'number') return ok;
-
-  let interval: TimeIntervals | undefined;
-  try {
-    interval = extractTimeIntervals(call.req.rawQuery, call.restli2);
-  } catch (e) {
-    if (e instanceof ParamInvalidError) return errors.paramInvalid(e.inputErrors);
-    throw e;
-  }
   const followers = resource === 'organizationalEntityFollowerStatistics';
-  let elements: Array<Record<string, unknown>>;
+  if (!followers && asksForPosts(call)) return postShareStatistics(ctx, call, org, page);
+
+  const interval = timeInterval(call);
+  if (isError(interval)) return interval;
+  const revised = restatement(ctx);
+  let elements: unknown[];
   if (interval === undefined) {
-    elements = followers
-      ? [expectedLifetimeFollowerStatistics(org, ctx.facetSize)]
-      : [expectedLifetimeShareStatistics(org, ctx.now())];
+    elements = followers ? [expectedLifetimeFollowerStatistics(org, ctx.facetSize)] : [expectedLifetimeShareStatistics(org, ctx.now(), revised)];
   } else {
-    const checked = validateInterval(interval);
-    if ('status' in checked) return checked;
     const generate = followers ? expectedFollowerGains : expectedShareStatistics;
-    elements = generate(org, checked.start, checked.end, checked.granularity, ctx.now()) as unknown as Array<
-      Record<string, unknown>
-    >;
+    elements = generate(org, interval.start, interval.end, interval.granularity, ctx.now(), revised);
   }
-
-  if (ctx.statisticsPageSize === undefined) {
-    // LinkedIn's statistics finders answer everything at once and echo the paging parameters.
-    return {
-      status: 200,
-      body: { paging: { start: page.start, count: page.count ?? 10, links: [] }, elements },
-    };
-  }
-  const count = Math.min(page.count ?? ctx.statisticsPageSize, ctx.statisticsPageSize);
-  const slice = elements.slice(page.start, page.start + count);
-  const links =
-    count > 0 && page.start + count < elements.length
-      ? [{ rel: 'next', href: nextHref(call, page.start + count, count), type: 'application/json' }]
-      : [];
-  return {
-    status: 200,
-    body: { paging: { start: page.start, count, total: elements.length, links }, elements: slice },
-  };
-}
-
-function isFirstOfMonth(ms: number): boolean {
-  const d = new Date(ms);
-  return d.getUTCDate() === 1 && ms % DAY_MS === 0;
-}
-
-function validateInterval(i: TimeIntervals): ApiError | { start: number; end: number; granularity: 'DAY' | 'MONTH' } {
-  if (i.granularity === undefined) return errors.invalidTimeIntervals('timeGranularityType is required');
-  if (i.granularity !== 'DAY' && i.granularity !== 'MONTH') {
-    return errors.invalidTimeIntervals(`unsupported timeGranularityType '${i.granularity}' (DAY or MONTH)`);
-  }
-  if (i.start === undefined) return errors.invalidTimeIntervals('timeRange.start is required');
-  if (i.end === undefined) return errors.invalidTimeIntervals('timeRange.end is required');
-  const { start, end } = i;
-  if (end <= start) return errors.invalidTimeIntervals(`timeRange.end (${end}) must be after timeRange.start (${start})`);
-  if (i.granularity === 'DAY') {
-    if (start % DAY_MS !== 0 || end % DAY_MS !== 0) {
-      return errors.invalidTimeIntervals('DAY granularity requires timeRange.start and timeRange.end at UTC midnight');
-    }
-    if (end - start < DAY_MS) return errors.invalidTimeIntervals('DAY granularity requires at least one whole day');
-  } else {
-    if (!isFirstOfMonth(start) || !isFirstOfMonth(end)) {
-      return errors.invalidTimeIntervals(
-        'MONTH granularity requires timeRange.start and timeRange.end on the first day of a month at UTC midnight',
-      );
-    }
-    if (end < addUtcMonths(start, 1)) return errors.invalidTimeIntervals('MONTH granularity requires at least one whole month');
-  }
-  if (end >= addUtcMonths(start, 14)) {
-    return errors.invalidTimeIntervals('timeRange.start and timeRange.end must be less than 14 months apart');
-  }
-  return { start, end, granularity: i.granularity };
-}
-
-function posts(ctx: ApiContext, call: Call): ApiResponse {
-  const q = call.req.query['q'];
-  if (q !== 'author') return missingFinder('posts', call);
-  const org = orgFromUrn(call.req.query['author'], 'author');
-  if (typeof org !== 'number') return org;
-  const page = paging(call);
-  if ('status' in page) return page;
-  const count = page.count ?? 10;
-  if (count > 100) return errors.badParam('count', `'count' must be at most 100, got ${count}`);
-  const ok = authorize(ctx, call, org, 'posts', `FINDER-${q}`);
-  if (typeof ok !== 'number') return ok;
-  const all = expectedPosts(org, ctx.posts, ctx.now());
-  const elements = all.slice(page.start, page.start + count);
-  const links =
-    count > 0 && page.start + count < all.length
-      ? [
-          {
-            rel: 'next',
-            href: `/rest/posts?q=author&author=${encodeURIComponent(`urn:li:organization:${org}`)}&start=${page.start + count}&count=${count}`,
-            type: 'application/json',
-          },
-        ]
-      : [];
-  return { status: 200, body: { paging: { start: page.start, count, total: all.length, links }, elements } };
+  return statisticsAnswer(ctx, call, page, elements);
 }

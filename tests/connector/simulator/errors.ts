@@ -124,3 +124,13 @@ export function defaultFaultBody(status: number): { body: string; contentType: s
   if (status === 404) return { body: JSON.stringify(notFound('Not Found').body), contentType: 'application/json' };
   return { body: JSON.stringify({ status, message: `Simulated error ${status}` }), contentType: 'application/json' };
 }
+
+/** LinkedIn's answer to the Rest.li 1.0 indexed list form (`shares[0]=...`). */
+export function unpermittedFields(message: string): ApiError {
+  return { status: 403, body: { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message } };
+}
+
+/** A required parameter is missing: `Parameter 'type' is required`. */
+export function requiredParameter(name: string): ApiError {
+  return { status: 400, body: { status: 400, message: `Parameter '${name}' is required` } };
+}

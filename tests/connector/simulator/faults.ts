@@ -4,6 +4,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without query, as received (raw, not decoded). */
   path: string;
+  /** The endpoint it counts against: the resource under /rest (e.g. 'posts'), 'oauth', or 'other'. */
+  endpoint: string;
   rawQuery: string;
   /** Decoded query parameters (last occurrence wins). */
   query: Record<string, string>;

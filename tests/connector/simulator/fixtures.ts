@@ -83,10 +83,29 @@ function dayIndex(dayStartMs: number): number {
   return Math.floor(dayStartMs / DAY_MS);
 }
 
+/**
+ * Restated days: LinkedIn revises daily statistics for a few days after the fact. While `revision` is above 0, the
+ * figures of the UTC days in [today - (days + 2), today) at `nowMs` (the last `days` final days and the two days
+ * that are not final yet) are raised by `revision` (counts) or `7 * revision` (impressions, page views); revision 0
+ * is the original figures. Bumping the revision between two syncs makes those days' figures change.
+ */
+export interface Restatement {
+  revision: number;
+  days: number;
+  nowMs: number;
+}
+
+/** How much the figures of the day starting at `dayStartMs` are raised under `r` (0: not restated). */
+export function restatementBump(dayStartMs: number, r?: Restatement): number {
+  if (r === undefined || r.revision === 0) return 0;
+  const today = utcDayStart(r.nowMs);
+  return dayStartMs >= today - (r.days + 2) * DAY_MS && dayStartMs < today ? r.revision : 0;
+}
+
 /** Follower gains of one org on the UTC day starting at `dayStartMs`. */
-export function dailyFollowerGains(orgId: number, dayStartMs: number): FollowerGains {
+export function dailyFollowerGains(orgId: number, dayStartMs: number, restated?: Restatement): FollowerGains {
   const d = dayIndex(dayStartMs);
-  const organic = 2 + (mix(orgId, d, 1) % 40);
+  const organic = 2 + (mix(orgId, d, 1) % 40) + restatementBump(dayStartMs, restated);
   const paid = mix(orgId, d, 2) % 5 === 0 ? 1 + (mix(orgId, d, 3) % 6) : 0;
   return { organicFollowerGain: organic, paidFollowerGain: paid };
 }
@@ -97,11 +116,12 @@ export function engagementOf(s: Omit<ShareStatistics, 'engagement' | 'uniqueImpr
 }
 
 /** Share statistics of one org on the UTC day starting at `dayStartMs`. */
-export function dailyShareStatistics(orgId: number, dayStartMs: number): ShareStatistics {
+export function dailyShareStatistics(orgId: number, dayStartMs: number, restated?: Restatement): ShareStatistics {
   const d = dayIndex(dayStartMs);
-  const impressionCount = 150 + (mix(orgId, d, 10) % 3000);
+  const bump = restatementBump(dayStartMs, restated);
+  const impressionCount = 150 + (mix(orgId, d, 10) % 3000) + 7 * bump;
   const uniqueImpressionsCount = Math.floor((impressionCount * (45 + (mix(orgId, d, 11) % 45))) / 100);
-  const clickCount = mix(orgId, d, 12) % (Math.floor(impressionCount / 20) + 1);
+  const clickCount = (mix(orgId, d, 12) % (Math.floor(impressionCount / 20) + 1)) + bump;
   const likeCount = mix(orgId, d, 13) % (Math.floor(impressionCount / 30) + 1);
   const commentCount = mix(orgId, d, 14) % (Math.floor(impressionCount / 150) + 1);
   const shareCount = mix(orgId, d, 15) % (Math.floor(impressionCount / 300) + 1);
@@ -121,10 +141,10 @@ function sharesInOrder(s: Omit<ShareStatistics, 'engagement'>): ShareStatistics 
 }
 
 /** Sum of daily follower gains over the whole UTC days in [startMs, endMs). */
-export function followerGainsBetween(orgId: number, startMs: number, endMs: number): FollowerGains {
+export function followerGainsBetween(orgId: number, startMs: number, endMs: number, restated?: Restatement): FollowerGains {
   const out: FollowerGains = { organicFollowerGain: 0, paidFollowerGain: 0 };
   for (let t = startMs; t < endMs; t += DAY_MS) {
-    const g = dailyFollowerGains(orgId, t);
+    const g = dailyFollowerGains(orgId, t, restated);
     out.organicFollowerGain += g.organicFollowerGain;
     out.paidFollowerGain += g.paidFollowerGain;
   }
@@ -132,10 +152,10 @@ export function followerGainsBetween(orgId: number, startMs: number, endMs: numb
 }
 
 /** Sum of daily share statistics over the whole UTC days in [startMs, endMs); engagement recomputed from the sums. */
-export function shareStatisticsBetween(orgId: number, startMs: number, endMs: number): ShareStatistics {
+export function shareStatisticsBetween(orgId: number, startMs: number, endMs: number, restated?: Restatement): ShareStatistics {
   const sum = { uniqueImpressionsCount: 0, shareCount: 0, clickCount: 0, likeCount: 0, impressionCount: 0, commentCount: 0 };
   for (let t = startMs; t < endMs; t += DAY_MS) {
-    const s = dailyShareStatistics(orgId, t);
+    const s = dailyShareStatistics(orgId, t, restated);
     sum.uniqueImpressionsCount += s.uniqueImpressionsCount;
     sum.shareCount += s.shareCount;
     sum.clickCount += s.clickCount;
@@ -190,11 +210,12 @@ export function expectedFollowerGains(
   endMs: number,
   granularity: 'DAY' | 'MONTH',
   nowMs?: number,
+  restated?: Restatement,
 ): FollowerGainsElement[] {
   return timeBuckets(startMs, endMs, granularity, nowMs).map((r) => ({
     organizationalEntity: organizationUrn(orgId),
     timeRange: { start: r.start, end: r.end },
-    followerGains: followerGainsBetween(orgId, r.start, r.end),
+    followerGains: followerGainsBetween(orgId, r.start, r.end, restated),
   }));
 }
 
@@ -205,25 +226,26 @@ export function expectedShareStatistics(
   endMs: number,
   granularity: 'DAY' | 'MONTH',
   nowMs?: number,
+  restated?: Restatement,
 ): ShareStatisticsElement[] {
   return timeBuckets(startMs, endMs, granularity, nowMs).map((r) => ({
     organizationalEntity: organizationUrn(orgId),
     timeRange: { start: r.start, end: r.end },
-    totalShareStatistics: shareStatisticsBetween(orgId, r.start, r.end),
+    totalShareStatistics: shareStatisticsBetween(orgId, r.start, r.end, restated),
   }));
 }
 
-export function expectedDailyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number): FollowerGainsElement[] {
-  return expectedFollowerGains(orgId, startMs, endMs, 'DAY', nowMs);
+export function expectedDailyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): FollowerGainsElement[] {
+  return expectedFollowerGains(orgId, startMs, endMs, 'DAY', nowMs, restated);
 }
-export function expectedMonthlyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number): FollowerGainsElement[] {
-  return expectedFollowerGains(orgId, startMs, endMs, 'MONTH', nowMs);
+export function expectedMonthlyFollowerGains(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): FollowerGainsElement[] {
+  return expectedFollowerGains(orgId, startMs, endMs, 'MONTH', nowMs, restated);
 }
-export function expectedDailyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number): ShareStatisticsElement[] {
-  return expectedShareStatistics(orgId, startMs, endMs, 'DAY', nowMs);
+export function expectedDailyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): ShareStatisticsElement[] {
+  return expectedShareStatistics(orgId, startMs, endMs, 'DAY', nowMs, restated);
 }
-export function expectedMonthlyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number): ShareStatisticsElement[] {
-  return expectedShareStatistics(orgId, startMs, endMs, 'MONTH', nowMs);
+export function expectedMonthlyShareStatistics(orgId: number, startMs: number, endMs: number, nowMs?: number, restated?: Restatement): ShareStatisticsElement[] {
+  return expectedShareStatistics(orgId, startMs, endMs, 'MONTH', nowMs, restated);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,9 +255,10 @@ export function expectedMonthlyShareStatistics(orgId: number, startMs: number, e
 export function expectedLifetimeShareStatistics(
   orgId: number,
   nowMs: number,
+  restated?: Restatement,
 ): { organizationalEntity: string; totalShareStatistics: LifetimeShareStatistics } {
   const avail = dataAvailability(nowMs);
-  const s = shareStatisticsBetween(orgId, avail.start, avail.end);
+  const s = shareStatisticsBetween(orgId, avail.start, avail.end, restated);
   return {
     organizationalEntity: organizationUrn(orgId),
     totalShareStatistics: {
@@ -262,9 +285,9 @@ export interface FollowerCounts {
   paidFollowerCount: number;
 }
 
-const SENIORITIES = Array.from({ length: 10 }, (_, i) => `urn:li:seniority:${i + 1}`);
-const FUNCTIONS = Array.from({ length: 26 }, (_, i) => `urn:li:function:${i + 1}`);
-const STAFF_COUNT_RANGES = [
+export const SENIORITIES = Array.from({ length: 10 }, (_, i) => `urn:li:seniority:${i + 1}`);
+export const FUNCTIONS = Array.from({ length: 26 }, (_, i) => `urn:li:function:${i + 1}`);
+export const STAFF_COUNT_RANGES = [
   'SIZE_1',
   'SIZE_2_TO_10',
   'SIZE_11_TO_50',
@@ -461,39 +484,4 @@ export function expectedOrganization(orgId: number): Record<string, unknown> {
     };
   }
   return org;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Posts
-
-const SENTENCES = [
-  'We are hiring across engineering and design.',
-  'Our quarterly report is out now.',
-  'Thank you to everyone who joined our webinar!',
-  'Meet the team behind our newest product.',
-  'Five lessons from a year of building in public.',
-  'Join us at the conference next week.',
-];
-
-/** Posts of an org for GET /rest/posts?q=author, newest first; timestamps are relative to the UTC day of `nowMs`. */
-export function expectedPosts(orgId: number, total: number, nowMs: number): Array<Record<string, unknown>> {
-  const day = utcDayStart(nowMs);
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < total; i++) {
-    const createdAt = day - (i + 1) * 36 * 3_600_000 + (mix(orgId, 900, i) % 3_600_000);
-    const edited = mix(orgId, 901, i) % 3 === 0;
-    out.push({
-      id: `urn:li:share:7${String(orgId).padStart(9, '0')}${String(i).padStart(9, '0')}`,
-      author: organizationUrn(orgId),
-      commentary: `${SENTENCES[mix(orgId, 902, i) % SENTENCES.length]} (#${total - i})`,
-      visibility: 'PUBLIC',
-      distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
-      lifecycleState: 'PUBLISHED',
-      isReshareDisabledByAuthor: false,
-      createdAt,
-      publishedAt: createdAt,
-      lastModifiedAt: edited ? createdAt + (mix(orgId, 903, i) % 7_200_000) : createdAt,
-    });
-  }
-  return out;
 }

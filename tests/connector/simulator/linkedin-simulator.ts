@@ -1,21 +1,55 @@
 // A real HTTP server simulating the LinkedIn Pages REST API (strict where LinkedIn is strict) and its OAuth
 // token endpoint, with fault injection. See /work/shared/linkedin-api.md.
+//
+// Endpoints (all GET under /rest; Authorization and Linkedin-Version required; X-RestLi-Method optional but checked):
+// - organizations/{id}, networkSizes/{urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER (camel case rejected with 400).
+// - organizationalEntityFollowerStatistics / organizationalEntityShareStatistics?q=organizationalEntity
+//   &organizationalEntity=<urn>[&timeIntervals=...]: lifetime or time-bound (whole UTC days, MONTH on the 1st,
+//   under 14 months apart, data for the last 12 months). Options: facetSize, statisticsPageSize.
+// - organizationalEntityShareStatistics with shares=List(...) and/or ugcPosts=List(...) (Rest.li 2.0): lifetime
+//   figures per post (postShareStatisticsElement); a URN under the wrong parameter, of another org, unknown, deleted,
+//   older than 12 months or without activity answers nothing. More than `shareStatisticsBatchLimit` (20) URNs: 400;
+//   `List%28`: 400 PARAM_INVALID; `shares[0]=`: 403 "Unpermitted fields present in PARAMETER".
+// - posts?q=author&author=<urn>[&sortBy=LAST_MODIFIED|CREATED][&start][&count]: newest first (sortPosts), count
+//   clamped to 100, paging with total and a next link; `isDsc` is 400. Posts per org: `posts`,
+//   `postsByOrganization` (count, months, videos; defaults in defaultPostsConfig), dated back from `postsAnchor`.
+//   Switches shortPostPages and overlappingPostPages; editPost() and deletePost() change them while running.
+// - socialMetadata?ids=List(...) (batch get): results/statuses/errors keyed by URN (expectedSocialMetadata); unknown
+//   or deleted URNs 404 in errors; more than `socialMetadataBatchLimit` (50) ids: 400; switch
+//   socialMetadataForbidden: 403.
+// - videoAnalytics?q=entity&entity=<ugcPost urn>&type=<metric>[&aggregation=DAY|WEEK|ALL][&timeRange=(start:,end:)]:
+//   expectedVideoAnalytics; `type` required, entity a ugcPost with a video (share or other content: 400).
+// - organizationPageStatistics?q=organization&organization=<urn>[&timeIntervals=...]: lifetime
+//   (expectedLifetimePageStatistics) or time-bound (expectedPageStatistics) under the statistics time rules;
+//   q=organizationalEntity is 400.
+// - organizationAcls?q=roleAssignee[&role][&state][&start][&count]: a token's roles (`acls`, default
+//   defaultAclEntries of the orgs it administers), filtered by role and state when given.
+// Switch statisticsRevision (reviseStatistics()) restates the last `restatedDays` final days of the follower, share
+// and page statistics. Every request is recorded with its endpoint; requestCounts() counts them per endpoint.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { handleApi } from './api.js';
-import type { ApiContext, ApiResponse } from './api.js';
+import { endpointOf, handleApi } from './api.js';
+import type { ApiContext, ApiResponse, SimulatorSwitches } from './api.js';
 import { defaultFaultBody, expiredToken } from './errors.js';
 import { FaultQueue } from './faults.js';
 import type { Fault, RecordedRequest } from './faults.js';
 import { DEFAULT_ORGANIZATION } from './fixtures.js';
 import { TokenRegistry } from './oauth.js';
 import type { OAuthOptions } from './oauth.js';
+import { defaultAclEntries } from './page-fixtures.js';
+import type { AclEntry } from './page-fixtures.js';
+import { generatedPosts, resolvePostsConfig, sortPosts } from './post-fixtures.js';
+import type { Post, PostsConfig } from './post-fixtures.js';
 import { decodeQuery } from './restli.js';
 
 export type { Fault, RecordedRequest } from './faults.js';
 export type { OAuthOptions } from './oauth.js';
+export type { SimulatorSwitches } from './api.js';
+export { endpointOf, RESOURCES } from './api.js';
 export * from './fixtures.js';
+export * from './post-fixtures.js';
+export * from './page-fixtures.js';
 export { parseRestli2 } from './restli.js';
 export type { RestliValue } from './restli.js';
 
@@ -28,12 +62,24 @@ export interface SimulatorOptions {
   accessTokens?: string[];
   /** token -> orgs it is ADMINISTRATOR of (others: 403). Default: every token admin of every org. */
   tokenOrganizations?: Record<string, number[]>;
-  /** Entries per facet array in follower statistics (default 5). */
+  /** Entries per facet array in follower and page statistics (default 5). */
   facetSize?: number;
   /** If set, statistics finders page their elements by start/count with this max count. */
   statisticsPageSize?: number;
-  /** Number of posts per org for /rest/posts (default 23). */
+  /** Number of posts of every org for /rest/posts (default: defaultPostsConfig, 300 for 2414183 and 40 for others). */
   posts?: number;
+  /** Per org: number of posts, months they span, number of video posts (over `posts` and the defaults). */
+  postsByOrganization?: Record<number, Partial<PostsConfig>>;
+  /** Epoch ms the posts are dated back from (its UTC day; default `now()` at start). */
+  postsAnchor?: number;
+  /** Most post URNs one per-post share statistics request may carry (default 20). */
+  shareStatisticsBatchLimit?: number;
+  /** Most ids one socialMetadata request may carry (default 50). */
+  socialMetadataBatchLimit?: number;
+  /** token -> its roles for organizationAcls (default: defaultAclEntries of the orgs it administers). */
+  acls?: Record<string, AclEntry[]>;
+  /** Initial switches (all off by default; restatedDays 7). */
+  switches?: Partial<SimulatorSwitches>;
   /** Added delay per response (default 0). */
   latencyMs?: number;
   oauth?: OAuthOptions;
@@ -46,6 +92,20 @@ export interface Simulator {
   apiBaseUrl: string;
   tokenUrl: string;
   requests: RecordedRequest[];
+  /** Requests received so far per endpoint (see RecordedRequest.endpoint). */
+  requestCounts(): Record<string, number>;
+  /** Behaviours to switch while running; changes apply to the next request. */
+  switches: SimulatorSwitches;
+  /** Bumps statisticsRevision (restating the last restatedDays final days) and returns the new revision. */
+  reviseStatistics(): number;
+  /** The epoch ms the posts are dated back from. */
+  postsAnchor: number;
+  /** An org's posts as they are now, newest first by lastModifiedAt. */
+  postsOf(orgId: number): Post[];
+  /** Edits a post: its lastModifiedAt becomes `atMs` (default now()). Throws for an unknown post. */
+  editPost(urn: string, atMs?: number): void;
+  /** Deletes a post: it vanishes from every endpoint. Throws for an unknown post. */
+  deletePost(urn: string): void;
   addFault(f: Fault): void;
   clearFaults(): void;
   close(): Promise<void>;
@@ -56,6 +116,8 @@ export const TOKEN_PATH = '/oauth/v2/accessToken';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const now = options.now ?? Date.now;
+  const postsAnchor = options.postsAnchor ?? now();
+  const postsCache = new Map<number, Post[]>();
   const ctx: ApiContext = {
     now,
     organizations: new Set(options.organizations ?? [DEFAULT_ORGANIZATION]),
@@ -63,8 +125,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tokens: new TokenRegistry(options.accessTokens ?? [DEFAULT_ACCESS_TOKEN], options.oauth, now),
     facetSize: options.facetSize ?? 5,
     statisticsPageSize: options.statisticsPageSize,
-    posts: options.posts ?? 23,
+    postsOf: (orgId) => {
+      let list = postsCache.get(orgId);
+      if (list === undefined) {
+        list = generatedPosts(orgId, ctx.postsConfigOf(orgId), postsAnchor);
+        postsCache.set(orgId, list);
+      }
+      return list;
+    },
+    postsConfigOf: (orgId) => resolvePostsConfig(orgId, options.posts, options.postsByOrganization?.[orgId]),
+    edited: new Map(),
+    deleted: new Set(),
+    switches: { shortPostPages: false, overlappingPostPages: 0, socialMetadataForbidden: false, statisticsRevision: 0, restatedDays: 7, ...options.switches },
+    shareStatisticsBatchLimit: options.shareStatisticsBatchLimit ?? 20,
+    socialMetadataBatchLimit: options.socialMetadataBatchLimit ?? 50,
+    aclsOf: (token) => options.acls?.[token] ?? defaultAclEntries(options.tokenOrganizations?.[token] ?? [...ctx.organizations]),
   };
+  for (const orgId of ctx.organizations) ctx.postsConfigOf(orgId);
   if (ctx.statisticsPageSize !== undefined && !(ctx.statisticsPageSize > 0)) {
     throw new Error('statisticsPageSize must be positive');
   }
@@ -136,6 +213,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path,
+      endpoint: endpointOf(path),
       rawQuery,
       query: decodeQuery(rawQuery),
       headers: { ...req.headers },
@@ -195,6 +273,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   const { port } = server.address() as AddressInfo;
+  const knownPost = (urn: string): void => {
+    const owner = [...ctx.organizations].find((orgId) => ctx.postsOf(orgId).some((p) => p.id === urn));
+    if (owner === undefined || ctx.deleted.has(urn)) throw new Error(`no post ${urn} in the simulator`);
+  };
   const url = `http://127.0.0.1:${port}`;
 
   let closing: Promise<void> | undefined;
@@ -203,6 +285,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiBaseUrl: `${url}/rest`,
     tokenUrl: `${url}${TOKEN_PATH}`,
     requests,
+    requestCounts: () => {
+      const counts: Record<string, number> = {};
+      for (const r of requests) counts[r.endpoint] = (counts[r.endpoint] ?? 0) + 1;
+      return counts;
+    },
+    switches: ctx.switches,
+    reviseStatistics: () => ++ctx.switches.statisticsRevision,
+    postsAnchor,
+    postsOf: (orgId) => sortPosts(ctx.postsOf(orgId), 'LAST_MODIFIED', { edited: ctx.edited, deleted: ctx.deleted }),
+    editPost: (urn, atMs) => {
+      knownPost(urn);
+      ctx.edited.set(urn, atMs ?? now());
+    },
+    deletePost: (urn) => {
+      knownPost(urn);
+      ctx.deleted.add(urn);
+    },
     addFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     close: () => {

@@ -257,3 +257,68 @@ function toEpoch(v: RestliValue | undefined, field: string): number | undefined 
   }
   return Number(v);
 }
+
+/** Thrown for the Rest.li 1.0 indexed list form (`shares[0]=...`), which LinkedIn answers with 403. */
+export class UnpermittedFieldsError extends Error {
+  constructor(readonly fields: string[]) {
+    super(`Unpermitted fields present in PARAMETER: Data Processing Exception while processing fields [${fields.map((f) => `/${f}`).join(', ')}]`);
+  }
+}
+
+const ENCODED_LIST_STRUCTURE = /%(28|29|2C)/i;
+
+function invalidList(name: string, description: string, value?: string): ParamInvalidError {
+  return new ParamInvalidError('Invalid param. Please see errorDetails for more information.', [
+    { description, input: { inputPath: { fieldPath: name }, ...(value === undefined ? {} : { value }) }, code: 'INVALID_VALUE_FOR_FIELD' },
+  ]);
+}
+
+/**
+ * The decoded elements of a Rest.li 2.0 list parameter `name=List(a,b)`, or undefined when the query does not carry
+ * it. The parentheses and commas must be literal (a percent-encoded `List%28` is PARAM_INVALID) and the 2.0 header
+ * is required; the Rest.li 1.0 indexed form `name[0]=` throws UnpermittedFieldsError.
+ */
+export function extractList(rawQuery: string, name: string, restli2: boolean): string[] | undefined {
+  const pairs = splitRawQuery(rawQuery).map(([n, v]) => [safeDecode(n), v] as const);
+  const indexed = pairs.filter(([n]) => n.startsWith(`${name}[`));
+  if (indexed.length > 0) throw new UnpermittedFieldsError(indexed.map(([n]) => n));
+  const param = pairs.find(([n]) => n === name);
+  if (param === undefined) return undefined;
+  const raw = param[1];
+  if (ENCODED_LIST_STRUCTURE.test(raw)) {
+    throw invalidList(name, `Rest.li 2.0 list structure ( ) , must not be percent-encoded in ${name}`, raw);
+  }
+  if (!raw.startsWith('List(')) throw invalidList(name, `${name} must be a Rest.li 2.0 list such as List(a,b)`, raw);
+  if (!restli2) throw invalidList(name, `List syntax in ${name} requires X-Restli-Protocol-Version: 2.0.0`, raw);
+  let parsed: RestliValue;
+  try {
+    parsed = parseRestli2(raw);
+  } catch (e) {
+    throw invalidList(name, `Malformed Rest.li 2.0 value: ${(e as Error).message}`, raw);
+  }
+  if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== 'string')) {
+    throw invalidList(name, `${name} must be a list of URNs`, raw);
+  }
+  return parsed as string[];
+}
+
+/**
+ * The `timeRange=(start:<ms>,end:<ms>)` parameter (Rest.li 2.0 only; structural characters literal), or undefined
+ * when absent.
+ */
+export function extractTimeRange(rawQuery: string, restli2: boolean): { start?: number; end?: number } | undefined {
+  const raw = rawParam(rawQuery, 'timeRange');
+  const dotted = splitRawQuery(rawQuery).find(([n]) => safeDecode(n).startsWith('timeRange.'));
+  if (dotted !== undefined) throw invalidList('timeRange', 'timeRange must be a Rest.li 2.0 object (start:..,end:..)');
+  if (raw === undefined) return undefined;
+  if (ENCODED_STRUCTURAL.test(raw)) throw invalidList('timeRange', 'Rest.li 2.0 structural characters ( ) : , must not be percent-encoded in timeRange', raw);
+  if (!restli2) throw invalidList('timeRange', 'timeRange object syntax requires X-Restli-Protocol-Version: 2.0.0', raw);
+  let parsed: RestliValue;
+  try {
+    parsed = parseRestli2(raw);
+  } catch (e) {
+    throw invalidList('timeRange', `Malformed Rest.li 2.0 value: ${(e as Error).message}`, raw);
+  }
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidList('timeRange', 'timeRange must be an object (start:..,end:..)', raw);
+  return { start: toEpoch(parsed['start'], 'timeRange.start'), end: toEpoch(parsed['end'], 'timeRange.end') };
+}
