@@ -5,6 +5,8 @@ import type { ComponentContext, Path } from '../format/component-context.js';
 import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
 import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
+import { mergeOptions } from './request-option.js';
+import type { RequestOptions } from '../http/http-requester.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';
 
 /**
@@ -32,16 +34,17 @@ export class SimpleRetriever {
   }
 
   /** The first page's request of a partition and slice, as it would be sent (without credentials). */
-  firstRequest(context: ExpressionContext) {
+  firstRequest(context: ExpressionContext, partitionOptions?: RequestOptions) {
     const page = this.paginator.start().first();
-    return this.requester.prepare({ ...context, next_page_token: page.token }, page.options);
+    return this.requester.prepare({ ...context, next_page_token: page.token }, mergeOptions(partitionOptions, page.options));
   }
 
   /**
    * The pages of one partition and slice. A page is taken only once its body has the declared shape and its
-   * records pass `check`: otherwise the request is retried like an answer that is not JSON, then fails.
+   * records pass `check`: otherwise the request is retried like an answer that is not JSON, then fails. Every
+   * request also carries `partitionOptions` (what the partition injects).
    */
-  async *pages(context: ExpressionContext, check?: PageCheck): AsyncGenerator<StreamRecord[]> {
+  async *pages(context: ExpressionContext, check?: PageCheck, partitionOptions?: RequestOptions): AsyncGenerator<StreamRecord[]> {
     const walk = this.paginator.start();
     let page: NextPage | null = walk.first();
     const requested = new Set<string>([pageKey(page)]);
@@ -62,7 +65,7 @@ export class SimpleRetriever {
     };
     while (page) {
       pageContext = { ...context, next_page_token: page.token };
-      const result = await this.requester.send(pageContext, page.options, usable);
+      const result = await this.requester.send(pageContext, mergeOptions(partitionOptions, page.options), usable);
       if (!result) return;
       if (records.length > 0 && result.response.body === previousBody) {
         throw this.loop(`page ${count + 1} is identical to the page before it`);
