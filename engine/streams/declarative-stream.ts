@@ -52,6 +52,12 @@ export interface ParentRead {
   state(): Record<string, unknown> | undefined;
 }
 
+/** One read of a parent stream shared by a command run's children, and the state it moves (read incrementally). */
+interface SharedParentRead {
+  shared: SharedRead<ParentRecord>;
+  state?: StreamState;
+}
+
 /** A planned request of a read, for showing what a read would do. */
 export interface PlannedRequest {
   partition: Record<string, unknown>;
@@ -71,7 +77,7 @@ export class DeclarativeStream {
   private readonly logger: Logger;
   private readonly clock: Clock;
   /** Each command run's reads of this stream as a parent (a run is known by its limiter), by the state read from. */
-  private readonly parentReads = new WeakMap<Limiter, Map<string, { shared: SharedRead<ParentRecord>; state?: StreamState }>>();
+  private readonly parentReads = new WeakMap<Limiter, Map<string, SharedParentRead>>();
   /** The request options of the partition each slice context is for (a parent value a request_option injects). */
   private readonly partitionOptions = new WeakMap<ExpressionContext, RequestOptions>();
   /** Fields every record must carry to be written: the cursor's (the state moves over it), then the primary key. */
@@ -171,7 +177,7 @@ export class DeclarativeStream {
     const state = incremental && this.cursor ? StreamState.parse(this.name, this.cursor, incremental.state) : undefined;
     if (!limiter) return { records: this.readAll(config, limiter, state), state: () => state?.snapshot() };
     let reads = this.parentReads.get(limiter);
-    if (!reads) this.parentReads.set(limiter, (reads = new Map()));
+    if (!reads) this.parentReads.set(limiter, (reads = new Map<string, SharedParentRead>()));
     const key = incremental ? JSON.stringify(incremental.state ?? null) : 'whole';
     let read = reads.get(key);
     if (!read) reads.set(key, (read = { shared: new SharedRead(this.readAll(config, limiter, state)), state }));
