@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EventChannel } from '../core/events.js';
 import type { Logger } from '../core/runtime.js';
-import { asConnectorError, configError } from '../core/errors.js';
+import { asConnectorError, configError, ConnectorError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import { inTurns, type Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
@@ -155,7 +155,7 @@ export class DeclarativeStream {
     if (failures.length > 0 || partitionsFailure !== undefined) {
       if (router.keepsState === true) await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
       else await checkpoints?.flush();
-      throw asConnectorError(partitionsFailure ?? failures[0].reason).withStream(this.name);
+      throw ownFailure(asConnectorError(partitionsFailure ?? failures[0].reason), this.name);
     }
     routerState.complete();
     await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
@@ -278,6 +278,14 @@ export class DeclarativeStream {
       if (pending) return pending.then(() => this.transform(record, context, index + 1));
     }
   }
+}
+
+/** A failure as this stream's: one met reading a parent (which may name the parent) is reported by each child. */
+function ownFailure(error: ConnectorError, stream: string): ConnectorError {
+  if (error.stream === undefined || error.stream === stream) return error.withStream(stream);
+  const own = new ConnectorError(`Its parent stream "${error.stream}" failed: ${error.message}`, { ...error.options(), stream });
+  own.stack = error.stack;
+  return own;
 }
 
 function loadSchema(file: string, context: ComponentContext, path: Path): Record<string, unknown> {
