@@ -214,7 +214,8 @@ export class DeclarativeStream {
 
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
-    const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
+    const { cursorState } = RouterState.parse(this.name, stateValue, this.clock.now());
+    const state = this.cursor ? StreamState.parse(this.name, this.cursor, cursorState) : undefined;
     for await (const { partition, context } of this.slices({ config }, this.plannedPartitions(config), { state })) {
       yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context, partition.requestOptions) };
     }
