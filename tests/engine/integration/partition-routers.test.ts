@@ -91,8 +91,8 @@ const selector = (field: string) => ({ type: 'RecordSelector', field_path: [fiel
 const posts = { $ref: '#/definitions/posts' };
 const fromPosts = (extra: Manifest = {}) => ({ type: 'ParentStreamConfig', stream: posts, parent_key: 'id', partition_field: 'post_id', ...extra });
 
-/** The manifest: `posts` (per organization, paged) and children of it. */
-function manifest(): string {
+/** The manifest: `posts` (per organization, paged) and children of it; `change` may alter it before it is written. */
+function manifest(change?: (manifest: Manifest) => void): string {
   const definitions = {
     requester: {
       type: 'HttpRequester',
@@ -181,16 +181,15 @@ function manifest(): string {
       { transformations: [{ type: 'AddFields', fields: [{ path: ['pair'], value: "{{ stream_partition.post_id & '/' & stream_partition.metric }}" }] }] },
     ),
   ];
-  return writeManifest(
-    {
-      version: '1.0',
-      definitions,
-      streams,
-      check: { type: 'CheckStream', stream_names: ['posts'] },
-      spec: { type: 'Spec', connection_specification: { type: 'object', properties: { base_url: { type: 'string' }, token: { type: 'string' } } } },
-    },
-    { any: SCHEMA },
-  );
+  const whole: Manifest = {
+    version: '1.0',
+    definitions,
+    streams,
+    check: { type: 'CheckStream', stream_names: ['posts'] },
+    spec: { type: 'Spec', connection_specification: { type: 'object', properties: { base_url: { type: 'string' }, token: { type: 'string' } } } },
+  };
+  change?.(whole);
+  return writeManifest(whole, { any: SCHEMA });
 }
 
 /** The state file a next read starts from: each stream's last STATE. */
@@ -324,5 +323,25 @@ describe('partition routers', () => {
     const entry = (name: string) => entries.find((s) => s.name === name);
     expect(entry('tiered_comments')).toMatchObject({ supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, is_resumable: true });
     expect(entry('comments')).toMatchObject({ supported_sync_modes: ['full_refresh'], is_resumable: false });
+  });
+
+  it('incremental_dependency on a parent without incremental_sync is a manifest error naming where, before any request', async () => {
+    const broken = manifest((whole) => {
+      whole.streams.push(
+        stream('broken_comments', {
+          partition_router: { type: 'SubstreamPartitionRouter', parent_stream_configs: [fromPosts({ incremental_dependency: true })] },
+          requester: requester('/posts/{{ stream_partition.post_id }}/comments'),
+          record_selector: selector('comments'),
+        }),
+      );
+    });
+    const files = writeFiles({ 'config.json': { base_url: api.url, token: 't' }, 'catalog.json': catalog(['comments']) });
+    const before = api.requests.length;
+    const run = await runInProcess(['read', '--manifest', broken, '--config', files['config.json'], '--catalog', files['catalog.json']]);
+    expect(run.code).not.toBe(0);
+    const [error] = traces(run.messages, 'ERROR');
+    expect(error.error.message).toContain('the parent stream "posts" has no incremental_sync');
+    expect(error.error.message).toMatch(/incremental_dependency \(manifest\.yaml:\d+:\d+\)/);
+    expect(api.requests.length).toBe(before);
   });
 });
