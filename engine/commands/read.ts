@@ -97,7 +97,7 @@ async function readStream(run: ReadRun, entry: ConfiguredStream, state: unknown)
     await output.emit(errorTrace(error, runtime.clock.now()));
     return false;
   }
-  if (entry.syncMode === 'incremental' && !stream.cursor) {
+  if (entry.syncMode === 'incremental' && !stream.incremental) {
     runtime.logger.log('WARN', `Stream "${stream.name}" supports only full refresh; the catalog asks for incremental, so it is read in full.`);
   }
   await streamStatus(run, entry.name, 'STARTED');

@@ -42,7 +42,11 @@ export type RequestOptionDefinition =
       field_path: string[];
     };
 export type PartitionRouterDefinition =
-  ListPartitionRouterDefinition | SubstreamPartitionRouterDefinition | FallbackPartitionRouterDefinition;
+  | ListPartitionRouterDefinition
+  | SubstreamPartitionRouterDefinition
+  | CartesianProductStreamSlicerDefinition
+  | GroupingPartitionRouterDefinition
+  | FallbackPartitionRouterDefinition;
 /**
  * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
  */
@@ -442,9 +446,31 @@ export interface ListPartitionRouterDefinition {
    */
   partition_field: string;
 }
+/**
+ * Partitions from the records of parent streams: those of each entry of `parent_stream_configs`, in order. A parent stream is read once per command run however many children and configs use it (a `$ref` to one declaration), and its records are replayed to each. `parent_stream`, `parent_key` and `partition_field` without `parent_stream_configs` are a shorthand for one config.
+ */
 export interface SubstreamPartitionRouterDefinition {
   type: 'SubstreamPartitionRouter';
-  parent_stream: DeclarativeStreamDefinition;
+  /**
+   * @minItems 1
+   */
+  parent_stream_configs?: ParentStreamConfigDefinition[];
+  parent_stream?: DeclarativeStreamDefinition;
+  /**
+   * Shorthand for one parent config: its parent_key.
+   */
+  parent_key?: string;
+  /**
+   * Shorthand for one parent config: its partition_field.
+   */
+  partition_field?: string;
+}
+/**
+ * One parent stream of a SubstreamPartitionRouter: one partition per parent record (that `record_filter` accepts and `refresh_interval` says is due), named `partition_field`; the whole parent record is stream_partition.parent_record.
+ */
+export interface ParentStreamConfigDefinition {
+  type: 'ParentStreamConfig';
+  stream: DeclarativeStreamDefinition;
   /**
    * Field of each parent record that identifies a child partition.
    */
@@ -453,6 +479,39 @@ export interface SubstreamPartitionRouterDefinition {
    * Name of that value in stream_partition; the whole parent record is stream_partition.parent_record.
    */
   partition_field: string;
+  request_option?: RequestOptionDefinition;
+  /**
+   * The parent is read incrementally, from its own state kept in the child's state under `parent_state`: only parent records new since the last read make partitions. The parent must have an incremental_sync.
+   */
+  incremental_dependency: boolean;
+  record_filter?: TemplateDefinition;
+  refresh_interval?: TemplateDefinition;
+}
+/**
+ * Every combination of the partitions of its routers (the first router's varies slowest); a partition has the fields of each.
+ */
+export interface CartesianProductStreamSlicerDefinition {
+  type: 'CartesianProductStreamSlicer';
+  /**
+   * @minItems 1
+   */
+  stream_slicers: PartitionRouterDefinition[];
+}
+/**
+ * Batches consecutive partitions of another router, at most `group_size` per batch and, with `group_by`, of one group key, so one request carries many values. In a batch each partition field is the list of its members' values, except fields all members share, which stay single values; the group key is stream_partition.group.
+ */
+export interface GroupingPartitionRouterDefinition {
+  type: 'GroupingPartitionRouter';
+  /**
+   * Most partitions in one batch.
+   */
+  group_size: number;
+  underlying_partition_router: PartitionRouterDefinition;
+  /**
+   * A partition equal to one already batched is left out.
+   */
+  deduplicate: boolean;
+  group_by?: TemplateDefinition;
 }
 /**
  * Partitions listed in the config when it lists any, else found by another router (e.g. the records of a stream of memberships, read through a SubstreamPartitionRouter): `list`'s values, when they give at least one (null, empty strings and an empty list give none), are the partitions and no request is made to find them; otherwise `fallback`'s partitions are, each one once (the same partition key found twice is read once). Both must name the partition the same way (the same `partition_field`), so a saved state fits either. When the fallback finds none, the read (and `check`) fails with a config error naming the stream looked in; when it finds some, `check` names them.
@@ -597,6 +656,9 @@ export type ComponentDefinition =
   | CursorPaginationDefinition
   | ListPartitionRouterDefinition
   | SubstreamPartitionRouterDefinition
+  | ParentStreamConfigDefinition
+  | CartesianProductStreamSlicerDefinition
+  | GroupingPartitionRouterDefinition
   | FallbackPartitionRouterDefinition
   | DatetimeBasedCursorDefinition
   | IncrementingCountCursorDefinition

@@ -34,6 +34,9 @@ import { RecordSelector } from '../streams/record-selector.js';
 import { RemoveFields } from '../streams/remove-fields.js';
 import { SimpleRetriever } from '../streams/simple-retriever.js';
 import { SubstreamPartitionRouter } from '../streams/substream-partition-router.js';
+import { ParentStreamConfig } from '../streams/parent-stream-config.js';
+import { CartesianProductStreamSlicer } from '../streams/cartesian-product-stream-slicer.js';
+import { GroupingPartitionRouter } from '../streams/grouping-partition-router.js';
 
 /** Turns one declaration into its component. */
 export type ComponentFactory<K extends ComponentType> = (definition: DefinitionOf<K>, path: Path, context: ComponentContext) => Components[K];
@@ -73,6 +76,10 @@ export const componentRegistry: ComponentRegistry = {
   ListPartitionRouter: (definition, path, context) => new ListPartitionRouter(definition, path, context),
   SubstreamPartitionRouter: (definition, path, context) => new SubstreamPartitionRouter(definition, path, context),
   FallbackPartitionRouter: (definition, path, context) => new FallbackPartitionRouter(definition, path, context),
+
+  ParentStreamConfig: (definition, path, context) => new ParentStreamConfig(definition, path, context),
+  CartesianProductStreamSlicer: (definition, path, context) => new CartesianProductStreamSlicer(definition, path, context),
+  GroupingPartitionRouter: (definition, path, context) => new GroupingPartitionRouter(definition, path, context),
   DatetimeBasedCursor: (definition, path, context) => new DatetimeCursor(definition, path, context),
   IncrementingCountCursor: (definition, path, context) => new IncrementingCountCursor(definition, path, context),
   AddFields: (definition, path, context) => new AddFields(definition, path, context),

@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EventChannel } from '../core/events.js';
 import type { Logger } from '../core/runtime.js';
-import { asConnectorError, configError } from '../core/errors.js';
+import { asConnectorError, configError, ConnectorError } from '../core/errors.js';
 import { jsonSchemaProblems } from '../json-schema/ajv.js';
 import { inTurns, type Limiter } from '../core/concurrency.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { DeclarativeStreamDefinition } from '../format/manifest-types.generated.js';
 import type { HttpRequest } from '../core/http-transport.js';
+import type { Clock } from '../core/clock.js';
 import type { Cursor, SliceProgress } from './cursor.js';
 import type { Partition } from './partition-router.js';
 import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
+import { RouterState } from './router-state.js';
+import { SharedRead } from './shared-read.js';
 import type { SimpleRetriever } from './simple-retriever.js';
 import { SliceReader } from './slice-reader.js';
 import { StateCheckpoints } from './state-checkpoints.js';
@@ -35,6 +38,25 @@ export interface ReadOptions {
   limiter: Limiter;
 }
 
+/** A record of a stream read as a parent, with the partition it came from. */
+export interface ParentRecord {
+  record: StreamRecord;
+  partition: Partition;
+}
+
+/** A parent stream's records for one command run, and, for a parent read incrementally, the state it reached. */
+export interface ParentRead {
+  records: AsyncIterable<ParentRecord>;
+  /** The parent's state once `records` ended (undefined for a parent read in full). */
+  state(): Record<string, unknown> | undefined;
+}
+
+/** One read of a parent stream shared by a command run's children, and the state it moves (read incrementally). */
+interface SharedParentRead {
+  shared: SharedRead<ParentRecord>;
+  state?: StreamState;
+}
+
 /** A planned request of a read, for showing what a read would do. */
 export interface PlannedRequest {
   partition: Record<string, unknown>;
@@ -52,6 +74,9 @@ export class DeclarativeStream {
   private readonly transformations: Transformation[];
   private readonly events: EventChannel;
   private readonly logger: Logger;
+  private readonly clock: Clock;
+  /** Each command run's reads of this stream as a parent (a run is known by its limiter), by the state read from. */
+  private readonly parentReads = new WeakMap<Limiter, Map<string, SharedParentRead>>();
   /** Fields every record must carry to be written: the cursor's (the state moves over it), then the primary key. */
   private readonly required: { field: string; role: string }[];
 
@@ -59,6 +84,7 @@ export class DeclarativeStream {
     this.name = definition.name;
     this.events = context.runtime.events;
     this.logger = context.runtime.logger;
+    this.clock = context.runtime.clock;
     this.primaryKey = definition.primary_key;
     this.schema = loadSchema(definition.schema_file, context, [...path, 'schema_file']);
     this.retriever = context.build(definition.retriever, [...path, 'retriever']);
@@ -78,43 +104,98 @@ export class DeclarativeStream {
    * Reads every slice of every partition, concurrently as the limiter allows. Records go to the sink, a slice's
    * records together once it is complete; an incremental stream checkpoints after completed slices (see
    * SliceReader and StateCheckpoints), before a failure ends it, and once at the end. Partitions that fail do
-   * not stop the others; the first failure is thrown once all have finished.
+   * not stop the others; the first failure is thrown once all have finished. A stream whose partition router keeps
+   * state (see RouterState) has it in each STATE beside its cursors, also without a cursor, and ends with a STATE
+   * also when it fails.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config, stream_name: this.name };
-    const state = this.cursor ? StreamState.parse(this.name, this.cursor, options.incremental ? options.state : undefined) : undefined;
-    const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(snapshot)) : undefined;
+    const router = this.retriever.partitionRouter;
+    const { cursorState, routerState } = RouterState.parse(this.name, options.incremental ? options.state : undefined, this.clock.now());
+    const withRouter = (snapshot: Record<string, unknown>) => (router.keepsState === true ? { ...snapshot, ...routerState.snapshot() } : snapshot);
+    const state = this.cursor ? StreamState.parse(this.name, this.cursor, cursorState) : undefined;
+    const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(withRouter(snapshot))) : undefined;
     const reader = new SliceReader((slice, progress) => this.pages(slice, progress), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
     const warn = (message: string) => this.logger.log('WARN', message);
     const tasks: Promise<void>[] = [];
     // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
     let partitionsFailure: unknown;
+    // A partition's parent values count as read once all its slices were: each partition's slices, as they end.
+    let partition: Partition | undefined;
+    let partitionTasks: Promise<void>[] = [];
+    const partitionEnds: Promise<void>[] = [];
+    const partitionDone = () => {
+      const marks = partition?.marks;
+      if (!marks) return;
+      partitionEnds.push(Promise.allSettled(partitionTasks).then((results) => routerState.partitionDone(marks, results.every((r) => r.status === 'fulfilled'))));
+    };
     try {
-      for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, options.limiter), { state, warn, primaryKey: this.primaryKey })) {
+      for await (const slice of this.slices(base, router.partitions(base, options.limiter, routerState), { state, warn, primaryKey: this.primaryKey })) {
         const task = reader.read(slice);
         task.catch(() => undefined);
         tasks.push(task);
+        if (slice.partition !== partition) {
+          partitionDone();
+          partition = slice.partition;
+          partitionTasks = [];
+        }
+        partitionTasks.push(task);
       }
+      routerState.partitionsListed();
     } catch (error) {
       partitionsFailure = error;
     }
+    partitionDone();
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    await Promise.all(partitionEnds);
     if (failures.length > 0 || partitionsFailure !== undefined) {
-      await checkpoints?.flush();
-      throw asConnectorError(partitionsFailure ?? failures[0].reason).withStream(this.name);
+      if (router.keepsState === true) await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
+      else await checkpoints?.flush();
+      throw ownFailure(asConnectorError(partitionsFailure ?? failures[0].reason), this.name);
     }
-    await options.sink.checkpoint(state?.snapshot() ?? {});
+    routerState.complete();
+    await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
   }
 
-  /** Every record of every partition over the whole range, ignoring state: for parent streams. */
-  async *readAll(config: Record<string, unknown>, limiter?: Limiter): AsyncGenerator<{ record: StreamRecord; partition: Partition }> {
+  /** True when a read of this stream can resume from its state: it has a cursor, or its partition router keeps state. */
+  get incremental(): boolean {
+    return this.cursor !== undefined || this.retriever.partitionRouter.keepsState === true;
+  }
+
+  /**
+   * This stream's records as a parent's, for one command run (known by its limiter): read once, whatever number of
+   * children and parent configs use this declaration, and replayed to each (see SharedRead: the records are kept
+   * for the run). `incremental` reads it from a state (a child's parent_state), as the run's other children with the
+   * same state share; without, every record of the whole range. Without a limiter (a check) it is read on its own.
+   */
+  parentRead(config: Record<string, unknown>, limiter?: Limiter, incremental?: { state: unknown }): ParentRead {
+    if (incremental && !this.cursor) throw new Error(`Stream "${this.name}" has no incremental_sync to be read incrementally`);
+    const state = incremental && this.cursor ? StreamState.parse(this.name, this.cursor, incremental.state) : undefined;
+    if (!limiter) return { records: this.readAll(config, limiter, state), state: () => state?.snapshot() };
+    let reads = this.parentReads.get(limiter);
+    if (!reads) this.parentReads.set(limiter, (reads = new Map<string, SharedParentRead>()));
+    const key = incremental ? JSON.stringify(incremental.state ?? null) : 'whole';
+    let read = reads.get(key);
+    if (!read) reads.set(key, (read = { shared: new SharedRead(this.readAll(config, limiter, state)), state }));
+    const { shared, state: readState } = read;
+    return { records: shared.replay(), state: () => readState?.snapshot() };
+  }
+
+  /**
+   * Every record of every partition over the whole range, or after the cursors of `state` (which then moves with
+   * each slice read): for parent streams (see parentRead).
+   */
+  async *readAll(config: Record<string, unknown>, limiter?: Limiter, state?: StreamState): AsyncGenerator<ParentRecord> {
     const base: ExpressionContext = { config };
-    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, limiter), { primaryKey: this.primaryKey })) {
+    for await (const slice of this.slices(base, this.retriever.partitionRouter.partitions(base, limiter), { state, primaryKey: this.primaryKey })) {
       const { partition } = slice;
-      for await (const page of inTurns(this.pages(slice, slice.progress?.()), limiter)) {
+      const progress = slice.progress?.();
+      for await (const page of inTurns(this.pages(slice, progress), limiter)) {
         for (const record of page) yield { record, partition };
       }
+      const position = progress ? progress.position() : slice.slice?.end;
+      if (state && position !== undefined) state.set(partition.key, position);
     }
   }
 
@@ -133,7 +214,8 @@ export class DeclarativeStream {
 
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
-    const state = this.cursor ? StreamState.parse(this.name, this.cursor, stateValue) : undefined;
+    const { cursorState } = RouterState.parse(this.name, stateValue, this.clock.now());
+    const state = this.cursor ? StreamState.parse(this.name, this.cursor, cursorState) : undefined;
     for await (const { partition, context, options } of this.slices({ config }, this.plannedPartitions(config), { state })) {
       yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context, { options }) };
     }
@@ -214,6 +296,14 @@ export class DeclarativeStream {
       if (pending) return pending.then(() => this.transform(record, context, index + 1));
     }
   }
+}
+
+/** A failure as this stream's: one met reading a parent (which may name the parent) is reported by each child. */
+function ownFailure(error: ConnectorError, stream: string): ConnectorError {
+  if (error.stream === undefined || error.stream === stream) return error.withStream(stream);
+  const own = new ConnectorError(`Its parent stream "${error.stream}" failed: ${error.message}`, { ...error.options(), stream });
+  own.stack = error.stack;
+  return own;
 }
 
 function loadSchema(file: string, context: ComponentContext, path: Path): Record<string, unknown> {

@@ -7,6 +7,7 @@ import type { ComponentContext, Path } from '../format/component-context.js';
 import type { FallbackPartitionRouterDefinition } from '../format/manifest-types.generated.js';
 import type { ListPartitionRouter } from './list-partition-router.js';
 import type { Partition, PartitionRouter } from './partition-router.js';
+import type { RouterState } from './router-state.js';
 
 /**
  * The partitions the config lists, or, when it lists none, those another router finds (e.g. the records of a
@@ -34,7 +35,15 @@ export class FallbackPartitionRouter implements PartitionRouter {
     this.source = streams.length > 0 ? `stream ${streams.map((name) => `"${name}"`).join(', ')}` : `the router at ${this.fallbackWhere}`;
   }
 
-  async *partitions(context: ExpressionContext, limiter?: Limiter): AsyncIterable<Partition> {
+  get keepsState(): boolean | undefined {
+    return this.fallback.keepsState;
+  }
+
+  get fields(): string[] | undefined {
+    return this.fallback.fields;
+  }
+
+  async *partitions(context: ExpressionContext, limiter?: Limiter, state?: RouterState): AsyncIterable<Partition> {
     const listed = await this.listed(context);
     if (listed.length > 0) {
       yield* listed;
@@ -42,7 +51,7 @@ export class FallbackPartitionRouter implements PartitionRouter {
     }
     const seen = new Set<string>();
     const found: Record<string, unknown>[] = [];
-    for await (const partition of this.fallback.partitions(context, limiter)) {
+    for await (const partition of this.fallback.partitions(context, limiter, state)) {
       const id = JSON.stringify(partition.key);
       if (seen.has(id)) continue;
       seen.add(id);

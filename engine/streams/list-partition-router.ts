@@ -10,10 +10,12 @@ export class ListPartitionRouter implements PartitionRouter {
   private readonly values: CompiledValue;
   private readonly field: string;
   private readonly where: string;
+  readonly fields: string[];
 
   constructor(definition: ListPartitionRouterDefinition, path: Path, context: ComponentContext) {
     this.values = context.value(definition.values, [...path, 'values']);
     this.field = definition.partition_field;
+    this.fields = [definition.partition_field];
     this.where = context.describe([...path, 'values']);
   }
 

@@ -1,3 +1,4 @@
+import { mergeOptions } from './request-option.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { Cursor, CursorSlice, SliceProgress } from './cursor.js';
@@ -57,14 +58,14 @@ export async function* partitionSlices(
         stream_state: cursor && saved !== undefined ? { [cursor.field]: cursor.formatValue(saved) } : {},
       };
       if (!slice || !cursor || !range) {
-        yield { partition, slice, context };
+        yield { partition, slice, context, ...(partition.requestOptions ? { options: partition.requestOptions } : {}) };
         continue;
       }
       yield {
         partition,
         slice,
         context,
-        options: cursor.requestOptions(slice),
+        options: mergeOptions(partition.requestOptions, cursor.requestOptions(slice)),
         label: cursor.describeSlice(slice),
         progress: () => cursor.progress(range, slice, saved, choice.primaryKey ?? []),
       };

@@ -23,3 +23,15 @@ export function injectOption(options: RequestOptions, option: RequestOptionDefin
       return { ...options, bodyData: into(options.bodyData) };
   }
 }
+
+/** `first`'s options with `then`'s added (and winning where both set one). */
+export function mergeOptions(first?: RequestOptions, then?: RequestOptions): RequestOptions | undefined {
+  if (!first) return then;
+  if (!then) return first;
+  return {
+    ...((first.parameters ?? then.parameters) ? { parameters: { ...first.parameters, ...then.parameters } } : {}),
+    ...((first.headers ?? then.headers) ? { headers: { ...first.headers, ...then.headers } } : {}),
+    ...((first.body ?? then.body) ? { body: { ...first.body, ...then.body } } : {}),
+    ...((then.url ?? first.url) !== undefined ? { url: then.url ?? first.url } : {}),
+  };
+}

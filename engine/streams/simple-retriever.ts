@@ -7,6 +7,7 @@ import type { SimpleRetrieverDefinition } from '../format/manifest-types.generat
 import { NoPagination } from './no-pagination.js';
 import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
+import { mergeOptions } from './request-option.js';
 import type { RecordSelector, StreamRecord } from './record-selector.js';
 
 /**
@@ -48,7 +49,7 @@ export class SimpleRetriever {
   /** The first page's request of a partition and slice, as it would be sent (without credentials). */
   firstRequest(context: ExpressionContext, slice: SlicePaging = {}) {
     const page = this.paginator.start().first();
-    return this.requester.prepare({ ...context, next_page_token: page.token }, withSlice(page.options, slice.options));
+    return this.requester.prepare({ ...context, next_page_token: page.token }, mergeOptions(slice.options, page.options) ?? {});
   }
 
   /**
@@ -78,7 +79,7 @@ export class SimpleRetriever {
     };
     while (page) {
       pageContext = { ...context, next_page_token: page.token };
-      const result = await this.requester.send(pageContext, withSlice(page.options, slice.options), usable);
+      const result = await this.requester.send(pageContext, mergeOptions(slice.options, page.options) ?? {}, usable);
       if (!result) return;
       const taken = slice.progress?.take(records);
       if (taken?.stop) {
@@ -112,15 +113,6 @@ export class SimpleRetriever {
 }
 
 /** A page's options with the slice's under them: the paginator's win where both set the same field. */
-function withSlice(page: RequestOptions, slice: RequestOptions | undefined): RequestOptions {
-  if (!slice) return page;
-  return {
-    ...page,
-    parameters: { ...slice.parameters, ...page.parameters },
-    headers: { ...slice.headers, ...page.headers },
-    ...(slice.body || page.body ? { body: { ...slice.body, ...page.body } } : {}),
-  };
-}
 
 function pageKey(page: NextPage): string {
   // JSON.stringify answers undefined for undefined (neither token nor options), whatever its type says.

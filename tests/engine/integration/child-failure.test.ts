@@ -22,10 +22,15 @@ function manifestWithChild(): string {
     transformations: [{ type: 'AddFields', fields: [{ path: ['item_id'], value: '{{ stream_partition.item_id }}' }] }],
     retriever: {
       ...structuredClone(metrics.retriever),
-      partition_router: { type: 'SubstreamPartitionRouter', parent_stream: { $ref: '#/streams/0' }, parent_key: 'id', partition_field: 'item_id' },
+      partition_router: {
+        type: 'SubstreamPartitionRouter',
+        parent_stream_configs: [{ type: 'ParentStreamConfig', stream: { $ref: '#/streams/0' }, parent_key: 'id', partition_field: 'item_id' }],
+      },
       requester: { ...structuredClone(metrics.retriever.requester), path: '/accounts/acme/metrics' },
     },
   });
+  // A second child of the same parent declaration: the parent is read once for both.
+  manifest.streams.push({ ...structuredClone(manifest.streams.at(-1)), name: 'item_metrics_b' });
   const schema = structuredClone(SCHEMAS.daily_metrics) as { properties: Record<string, unknown> };
   schema.properties.item_id = { type: 'string' };
   return writeManifest(manifest, { ...SCHEMAS, item_metrics: schema });
@@ -83,5 +88,48 @@ describe('a child partition failing while its parent still pages', () => {
     const saved = db.prepare(`SELECT state FROM _connector_state WHERE stream = 'item_metrics'`).get() as { state: string } | undefined;
     db.close();
     expect(JSON.parse(saved!.state).stream.stream_state.states.length).toBeGreaterThan(0);
+  });
+
+  /** The parent's third page is refused for good (404), its earlier pages come slowly. */
+  const parentFaults = () => {
+    api.clearFaults();
+    api.addFault({ match: (request) => request.path === '/api/items' && request.query.get('offset') === '10', times: Infinity, status: 404 });
+    api.addFault({ match: (request) => request.path === '/api/items' && request.query.get('offset') !== '0', times: Infinity, delayMs: 40 });
+  };
+
+  it(`a parent failing, read ${RUNS} times: both children INCOMPLETE with a TRACE each, the parent read once, no crash`, async () => {
+    const both = writeFiles({
+      'catalog.json': catalog(['item_metrics', 'item_metrics_b', 'accounts'], (name) => (name === 'accounts' ? 'full_refresh' : 'incremental')),
+    })['catalog.json'];
+    for (let run = 0; run < RUNS; run++) {
+      parentFaults();
+      const before = api.requests.length;
+      const result = await runChild(['read', '--manifest', manifest, '--config', files['config.json'], '--catalog', both]);
+      expect({ run, code: result.code, stderr: result.stderr }).toEqual({ run, code: 1, stderr: '' });
+      const parentPages = api.requests.slice(before).filter((request) => request.path === '/api/items').map((request) => request.query.get('offset'));
+      expect(parentPages).toEqual(['0', '5', '10']);
+      const errors = traces(result.messages, 'ERROR');
+      expect(errors.map((error) => error.error.stream_descriptor.name).sort()).toEqual(['item_metrics', 'item_metrics_b']);
+      for (const stream of ['item_metrics', 'item_metrics_b']) {
+        expect(statusesOf(result.messages, stream)).toEqual(expect.arrayContaining(['STARTED']));
+        expect(statusesOf(result.messages, stream).at(-1)).toBe('INCOMPLETE');
+      }
+      expect(statusesOf(result.messages, 'accounts').at(-1)).toBe('COMPLETE');
+    }
+  }, 180_000);
+
+  it('sync with a parent failing: exit 1 with each child\'s message, no stack trace, the other stream saved', async () => {
+    parentFaults();
+    const output = join(files.dir, `parent-${Math.random()}.sqlite`);
+    const result = await runChild(['sync', '--manifest', manifest, '--config', files['config.json'], '--output', output, '--streams', 'item_metrics,item_metrics_b,accounts']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ERROR item_metrics: ');
+    expect(result.stderr).toContain('ERROR item_metrics_b: ');
+    expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+    expect(result.stderr).not.toContain('Unhandled');
+    const db = new Database(output, { readonly: true });
+    const saved = db.prepare(`SELECT state FROM _connector_state WHERE stream = 'accounts'`).get() as { state: string } | undefined;
+    db.close();
+    expect(saved).toBeDefined();
   });
 });
