@@ -36,7 +36,7 @@ export function shapeOf(schema: unknown, nested: NestedMode): Shape {
       return { kind: 'value', type: 'TEXT' };
     case 'object': {
       if (nested === 'json' || !isPlainObject(node.properties)) return JSON_TEXT;
-      const properties = Object.entries(node.properties as Record<string, unknown>);
+      const properties = Object.entries(node.properties);
       if (properties.length === 0) return JSON_TEXT;
       return { kind: 'object', fields: new Map(properties.map(([name, property]) => [name, shapeOf(property, nested)])) };
     }

@@ -264,6 +264,22 @@ describe('--nested json', () => {
     expect((await sync(flat, ['--nested', 'json'])).stderr).toContain('was written with --nested flatten');
   });
 
+  it('a database whose table record predates --nested holds JSON text: synced on with --nested json, which records that; refused flattened', async () => {
+    const database = newDatabase();
+    items = FIRST();
+    expect((await sync(database, ['--nested', 'json'])).code).toBe(0);
+    const db = new Database(database);
+    db.exec('ALTER TABLE _connector_tables DROP COLUMN nested');
+    db.close();
+    expect((await sync(database)).stderr).toContain('The table "items" in');
+    expect((await sync(database, ['--nested', 'json'])).code).toBe(0);
+    expect(query(database, 'SELECT name, nested FROM _connector_tables ORDER BY name')).toEqual([
+      { name: 'events', nested: null },
+      { name: 'items', nested: null },
+    ]);
+    expect(query(database, 'SELECT count(*) AS n FROM items')).toEqual([{ n: 2 }]);
+  });
+
   it('a value other than flatten or json is a usage error; --nested with a JSON Lines folder is refused', async () => {
     expect(await sync(newDatabase(), ['--nested', 'deep'])).toMatchObject({ code: 2, requests: 0, stderr: expect.stringContaining('--nested is "deep"; expected flatten or json.') });
     const folder = join(writeFiles({}).dir, 'lines');
