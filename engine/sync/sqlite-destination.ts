@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ConnectorError, configError } from '../core/errors.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { Destination } from './destination.js';
-import { isPlainObject, pathName, shapeOf, toSql, typeOfValue, type NestedMode, type Shape } from './nested-shape.js';
+import { isPlainObject, pathName, shapeOf, toSql, typeOfValue, type NestedMode, type Shape, type SqlType } from './nested-shape.js';
 import { savedStateProblem } from './saved-state.js';
 import { SqlTable, quote, type FixedColumn, type SqlTableOptions } from './sqlite-table.js';
 
@@ -271,18 +271,19 @@ export class SqliteDestination implements Destination {
       primaryKey: stream.primaryKey,
       upserts: keyed,
     });
-    const keyTypes = new Map<string, string>();
+    const keyTypes = new Map<string, SqlType>();
     for (const key of stream.primaryKey) {
       const shape = fields.get(key);
-      const type = shape?.kind === 'value' ? shape.type : 'TEXT';
-      keyTypes.set(root.column([key], type), type);
+      keyTypes.set(key, shape?.kind === 'value' ? shape.type : 'TEXT');
     }
     for (const [name, shape] of fields) this.declare(ownership, root, [name], shape, keyTypes);
+    // A primary key field the schema does not declare still needs its column for the table's key.
+    for (const key of stream.primaryKey) root.column([key], keyTypes.get(key) ?? 'TEXT');
     return { root, fields, pending: [] };
   }
 
   /** Declares the columns (and child tables) of `shape` at `path` of the table's rows. */
-  private declare(ownership: Ownership, table: SqlTable, path: string[], shape: Shape, keyTypes: Map<string, string>): void {
+  private declare(ownership: Ownership, table: SqlTable, path: string[], shape: Shape, keyTypes: Map<string, SqlType>): void {
     if (shape.kind === 'value') table.column(path, shape.type);
     else if (shape.kind === 'object') for (const [key, inner] of shape.fields) this.declare(ownership, table, [...path, key], inner, keyTypes);
     else table.children.set(JSON.stringify(path), this.planChild(ownership, table, path, shape.items, keyTypes));
@@ -293,7 +294,7 @@ export class SqliteDestination implements Destination {
    * has that name): its rows carry the parent row's key, named as in the parent (but the stream's `_row_id` as
    * `_parent_row_id` and the parent's `_index` as `_parent_index`, and so on up), and their own `_index`.
    */
-  private planChild(ownership: Ownership, parent: SqlTable, path: string[], items: Shape, keyTypes: Map<string, string>): SqlTable {
+  private planChild(ownership: Ownership, parent: SqlTable, path: string[], items: Shape, keyTypes: Map<string, SqlType>): SqlTable {
     const base = `${parent.name}__${pathName(path)}`;
     let name = base;
     for (let n = 2; this.planned.has(name); n++) name = `${base}__${n}`;

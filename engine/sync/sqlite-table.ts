@@ -77,7 +77,9 @@ export class SqlTable {
     if (known !== undefined) return known;
     let name = pathName(path);
     if (this.nested === 'flatten') {
-      for (let n = 2; this.definitions.has(name); n++) name = `${pathName(path)}__${n}`;
+      // A primary key field keeps its name whatever comes before it.
+      const taken = (candidate: string) => this.definitions.has(candidate) || (this.primaryKey.includes(candidate) && key !== JSON.stringify([candidate]));
+      for (let n = 2; taken(name); n++) name = `${pathName(path)}__${n}`;
       this.newPaths.push([name, key]);
     }
     this.byPath.set(key, name);
