@@ -151,7 +151,7 @@ export class SqliteDestination implements Destination {
         const recordPath = this.db.prepare(`INSERT INTO ${quote(this.columnsTable)} (table_name, column_name, path) VALUES (?, ?, ?)`);
         for (const [column, path] of paths) recordPath.run(table.name, column, path);
       }
-      for (const rows of tables.pending) this.writeRecord(rows);
+      for (const rows of tables.pending) this.writeRecord(rows, all.slice(1));
       this.db
         .prepare(
           `INSERT INTO ${quote(this.stateTable)} (stream, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -197,11 +197,11 @@ export class SqliteDestination implements Destination {
   }
 
   /** A record's rows: its old child rows deleted and written anew with its row, or linked to the row id it was given. */
-  private writeRecord([root, ...children]: PendingRow[]): void {
+  private writeRecord([root, ...children]: PendingRow[], childTables: SqlTable[]): void {
     const table = root.table;
     if (table.upserts) {
       const key = table.primaryKey.map((column) => root.values.get(column) ?? null);
-      for (const descendant of table.withDescendants().slice(1)) descendant.deleteWhere(this.db, table.primaryKey, key);
+      for (const childTable of childTables) childTable.deleteWhere(this.db, table.primaryKey, key);
     }
     const rowid = table.write(this.db, root.values);
     if (!table.upserts) root.values.set(ROW_ID, rowid);
