@@ -7,7 +7,7 @@ import { runCommand } from '../engine/commands/run-command.js';
 export const DEFAULT_MANIFEST = fileURLToPath(new URL('../../manifest.yaml', import.meta.url));
 const USER_AGENT = 'manifest-connector/0.1 (declarative Airbyte source engine)';
 
-type OptionName = 'manifest' | 'config' | 'catalog' | 'state' | 'streams' | 'output' | 'format' | 'table-prefix' | 'json';
+type OptionName = 'manifest' | 'config' | 'catalog' | 'state' | 'streams' | 'output' | 'format' | 'table-prefix' | 'nested' | 'json';
 
 /** Every option, with the text `--help` shows for it. */
 const OPTIONS: Record<OptionName, { value?: string; help: string }> = {
@@ -19,6 +19,12 @@ const OPTIONS: Record<OptionName, { value?: string; help: string }> = {
   output: { value: 'PATH', help: 'a SQLite database (.sqlite, .sqlite3, .db, .db3) or a folder of JSON Lines files' },
   format: { value: 'sqlite|jsonl', help: 'the output format, when PATH does not end in a SQLite extension' },
   'table-prefix': { value: 'PREFIX', help: 'prefix of the tables the connector creates in the database (default: none)' },
+  nested: {
+    value: 'flatten|json',
+    help:
+      'how nested values land in the database: flatten (default) makes an object\'s fields columns parent__child and an array ' +
+      'a child table <table>__<field> keyed by the parent row and _index; json keeps one column per top-level field, objects and arrays as JSON text',
+  },
   json: { help: 'one JSON object per stream instead of text' },
 };
 
@@ -40,7 +46,7 @@ const COMMANDS: Record<CommandName, { summary: string; required: OptionName[]; o
   sync: {
     summary: 'reads into a local SQLite database or JSON Lines folder, incremental across runs',
     required: ['config', 'output'],
-    optional: ['streams', 'format', 'table-prefix', 'manifest'],
+    optional: ['streams', 'format', 'table-prefix', 'nested', 'manifest'],
   },
 };
 
@@ -141,6 +147,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map((option) => `--${option}`).join(' and ')}.`);
     const format = text('format');
     if (format !== undefined && format !== 'sqlite' && format !== 'jsonl') throw new UsageError(`--format is "${format}"; expected sqlite or jsonl.`);
+    const nested = text('nested');
+    if (nested !== undefined && nested !== 'flatten' && nested !== 'json') throw new UsageError(`--nested is "${nested}"; expected flatten or json.`);
     options = {
       manifest: text('manifest') ?? DEFAULT_MANIFEST,
       config: text('config'),
@@ -149,6 +157,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       output: text('output'),
       format,
       tablePrefix: text('table-prefix'),
+      nested,
       json: values.json === true,
       streams: text('streams')?.split(',').map((stream) => stream.trim()).filter(Boolean),
     };

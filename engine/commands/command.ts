@@ -6,6 +6,7 @@ import type { Connector } from '../manifest/compile.js';
 import type { MessageWriter } from '../protocol/messages.js';
 import type { OutputStream } from '../protocol/output.js';
 import type { Redactor } from '../protocol/redactor.js';
+import type { NestedMode } from '../sync/nested-shape.js';
 import type { ProgressStream } from '../sync/progress.js';
 
 export type CommandName = 'spec' | 'check' | 'discover' | 'read' | 'validate' | 'sync';
@@ -25,6 +26,8 @@ export interface CommandOptions {
   format?: OutputFormat;
   /** Prefix of the tables `sync` creates in a SQLite database. */
   tablePrefix?: string;
+  /** How `sync` lays nested objects and arrays out in a SQLite database (default flatten). */
+  nested?: NestedMode;
   json?: boolean;
 }
 

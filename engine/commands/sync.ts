@@ -56,10 +56,11 @@ export async function openDestination(context: CommandContext): Promise<Destinat
   }
   if (format === 'jsonl') {
     if (options.tablePrefix !== undefined) throw configError('OUTPUT_INVALID', '--table-prefix applies to a SQLite database; the output is a JSON Lines folder.');
+    if (options.nested !== undefined) throw configError('OUTPUT_INVALID', '--nested applies to a SQLite database; the output is a JSON Lines folder (records as they are).');
     const { JsonLinesDestination } = await import('../sync/jsonl-destination.js');
     return new JsonLinesDestination(path);
   }
   // The native SQLite module is loaded only for a sync into SQLite.
   const { SqliteDestination } = await import('../sync/sqlite-destination.js');
-  return new SqliteDestination(path, options.tablePrefix);
+  return new SqliteDestination(path, options.tablePrefix, options.nested);
 }

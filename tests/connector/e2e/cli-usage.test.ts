@@ -30,7 +30,7 @@ describe('help and version', () => {
 
   it('sync --help lists the output options', async () => {
     const run = await runInProcessText(['sync', '--help']);
-    for (const option of ['--config CONFIG.json', '--output PATH', '--streams a,b', '--format sqlite|jsonl', '--table-prefix PREFIX']) {
+    for (const option of ['--config CONFIG.json', '--output PATH', '--streams a,b', '--format sqlite|jsonl', '--table-prefix PREFIX', '--nested flatten|json']) {
       expect(run.stdout).toContain(option);
     }
     expect(run.stdout).toMatch(/--config CONFIG\.json .*\(required\)/);
