@@ -6,7 +6,7 @@ import { PagingRules } from './paginator-stop-rule.js';
 import { injectOption } from './request-option.js';
 
 /**
- * Offset paging (`start`/`count`). The offset advances by the records received. Stops on the declared
+ * Offset paging (`start`/`count`). The offset advances by the records each page held (before record_filter). Stops on the declared
  * stop_condition, else when the offset reaches the declared total, else on a page shorter than page_size.
  */
 export class OffsetPaginator implements Paginator {

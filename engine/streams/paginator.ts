@@ -12,7 +12,10 @@ export interface NextPage {
 /** Walks the pages of one partition and slice. One instance per walk: it may keep counters. */
 export interface PageWalk {
   first(): NextPage;
-  /** The page after `response`, or null when the paginator's stop rule says this was the last. */
+  /**
+   * The page after `response`, or null when the paginator's stop rule says this was the last. `records` are every
+   * record the page held, before record_filter: offsets and short-page rules count what the API sent.
+   */
   next(response: SuccessfulResponse, records: StreamRecord[], context: ExpressionContext): Promise<NextPage | null>;
 }
 

@@ -67,6 +67,8 @@ export class SimpleRetriever {
     // One check per slice, run on each attempt's body: the records of the attempt it accepts are the page's.
     let pageContext: ExpressionContext = context;
     let records: StreamRecord[] = [];
+    // The page's records before record_filter: the paginator counts what the page held, not what was kept.
+    let received: StreamRecord[] = [];
     const accept = (selected: StreamRecord[]) => {
       records = selected;
       return check?.(selected);
@@ -74,7 +76,8 @@ export class SimpleRetriever {
     const usable = (body: unknown) => {
       const problem = this.selector.problem(body);
       if (problem !== undefined) return problem;
-      const selected = this.selector.select(body, pageContext);
+      received = this.selector.received(body);
+      const selected = this.selector.keep(received, pageContext);
       return selected instanceof Promise ? selected.then(accept) : accept(selected);
     };
     while (page) {
@@ -86,7 +89,7 @@ export class SimpleRetriever {
         yield taken.records;
         return;
       }
-      if (records.length > 0 && result.response.body === previousBody) {
+      if (received.length > 0 && result.response.body === previousBody) {
         throw this.loop(`page ${count + 1} is identical to the page before it`);
       }
       previousBody = result.response.body;
@@ -95,7 +98,7 @@ export class SimpleRetriever {
       yield taken ? taken.records : records;
       count += 1;
       if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;
-      page = await walk.next(result, records, pageContext);
+      page = await walk.next(result, received, pageContext);
       if (page) {
         const key = pageKey(page);
         if (requested.has(key)) throw this.loop(`the next page token ${key} was already requested`);

@@ -105,6 +105,25 @@ describe('edge sizes', () => {
   });
 });
 
+describe('a record_filter does not change where the next page starts', () => {
+  it('OffsetIncrement and PageIncrement: every page is read, the filter keeps what it accepts of each', async () => {
+    // Items with an even id only; pages of 5 of 23 items, so most pages keep fewer records than they held.
+    const { api, manifest } = await setup(23, 5, (manifest) => {
+      for (const stream of manifest.streams.slice(0, 2)) stream.retriever.record_selector.record_filter = '{{ record.id % 2 = 0 }}';
+    });
+    try {
+      const run = await read(api, manifest, ['items_by_offset', 'items_by_page']);
+      const even = expectedItems(23).filter((item) => item.id % 2 === 0);
+      expect(run.urls.filter((url) => url.startsWith('/api/items?'))).toEqual([0, 5, 10, 15, 20].map((offset) => `/api/items?offset=${offset}&limit=5`));
+      expect(run.urls.filter((url) => url.startsWith('/api/items/pages'))).toEqual([1, 2, 3, 4, 5].map((page) => `/api/items/pages?page=${page}&per_page=5`));
+      expect(records(run.messages, 'items_by_offset')).toEqual(even);
+      expect(records(run.messages, 'items_by_page')).toEqual(even);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('substream partitions', () => {
   let api: GenericApi;
   let manifest: string;
