@@ -12,6 +12,7 @@ import {
   DAY_MS,
   expectedDailyFollowerGains,
   expectedDailyShareStatistics,
+  expectedPageStatistics,
   organizationUrn,
   utcDayStart,
 } from './simulator/linkedin-simulator.js';
@@ -28,6 +29,8 @@ export const ALL_STREAMS = [
   'total_follower_count',
   'follower_statistics_time_bound',
   'share_statistics_time_bound',
+  'page_statistics',
+  'page_statistics_time_bound',
 ];
 
 /** The text of manifest.yaml. */
@@ -119,15 +122,32 @@ export function timeBoundWindow(nowMs: number): { start: number; end: number } {
 
 /** The records a first daily sync of a time-bound stream should produce, computed from the fixtures. */
 export function expectedTimeBound(stream: string, orgIds: number[], nowMs: number, window = timeBoundWindow(nowMs)): Record<string, unknown>[] {
-  const generate = stream === 'follower_statistics_time_bound' ? expectedDailyFollowerGains : expectedDailyShareStatistics;
+  const generate = (orgId: number): { timeRange: { start: number; end: number } }[] => {
+    if (stream === 'follower_statistics_time_bound') return expectedDailyFollowerGains(orgId, window.start, window.end, nowMs);
+    if (stream === 'share_statistics_time_bound') return expectedDailyShareStatistics(orgId, window.start, window.end, nowMs);
+    // Page statistics name the organization `organization`; the connector adds organizationalEntity.
+    return expectedPageStatistics(orgId, window.start, window.end, 'DAY', nowMs).map((element) => ({ ...element, organizationalEntity: organizationUrn(orgId) }));
+  };
   return orgIds.flatMap((orgId) =>
-    generate(orgId, window.start, window.end, nowMs).map((element) => ({
-      ...element,
-      timeRangeStart: element.timeRange.start,
-      timeRangeEnd: element.timeRange.end,
-    })),
+    generate(orgId).map((element) => timeBoundRecord(element, orgId)),
   );
 }
 
 /** Primary key of a time-bound record. */
 export const dayKey = (data: Record<string, any>) => `${data.organizationalEntity}|${data.timeRangeStart}`;
+
+/** The record the connector makes of a time-bound element: its range at the top level, its UTC date and page id. */
+export function timeBoundRecord<T extends { timeRange: { start: number; end: number } }>(element: T, orgId: number) {
+  return {
+    ...element,
+    timeRangeStart: element.timeRange.start,
+    timeRangeEnd: element.timeRange.end,
+    date: new Date(element.timeRange.start).toISOString().slice(0, 10),
+    organization_id: String(orgId),
+  };
+}
+
+/** The fields the connector adds to a "now only" record: the UTC date of the sync at `nowMs`, and the page id. */
+export function snapshotFields(orgId: number, nowMs: number) {
+  return { snapshot_date: new Date(nowMs).toISOString().slice(0, 10), organization_id: String(orgId) };
+}

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createAjv } from '../../../engine/json-schema/ajv.js';
 import { runChild, traces, writeFiles, type RunResult, expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../../helpers/index.js';
-import { accessTokenConfig, activeApiVersion } from '../linkedin.js';
+import { ALL_STREAMS, accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const TOKEN = 'acceptance-check-token-5d1e';
@@ -77,7 +77,7 @@ describe('discover', () => {
     expectProtocolOnly(result);
     expect(result.messages).toHaveLength(1);
     expect(result.messages[0].type).toBe('CATALOG');
-    expect(streams).toHaveLength(6);
+    expect(streams.map((s) => s.name)).toEqual(ALL_STREAMS);
   });
 
   it('has unique stream names', () => {
@@ -110,8 +110,8 @@ describe('discover', () => {
         checked += 1;
       }
     }
-    // 4 lifetime keys + 2 x (2 key parts + 1 cursor)
-    expect(checked).toBe(10);
+    // the lookup's id, 4 "now only" streams x (organizationalEntity, snapshot_date), 3 time-bound x (2 key parts + 1 cursor)
+    expect(checked).toBe(1 + 4 * 2 + 3 * 3);
   });
 
   it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor', () => {
@@ -126,6 +126,7 @@ describe('discover', () => {
     expect(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name)).toEqual([
       'follower_statistics_time_bound',
       'share_statistics_time_bound',
+      'page_statistics_time_bound',
     ]);
   });
 });

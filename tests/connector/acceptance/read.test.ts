@@ -21,7 +21,7 @@ import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.
 
 const TOKEN = 'acceptance-read-token-a83f';
 const ORGS = [2414183, 1035];
-const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bound'];
+const TIME_BOUND = ['follower_statistics_time_bound', 'share_statistics_time_bound', 'page_statistics_time_bound'];
 let sim: Simulator;
 
 const config = (orgIds: number[]) => ({
@@ -133,8 +133,8 @@ describe('full refresh', () => {
       sortedCanonical(run.messages.filter((m) => m.type === 'RECORD').map((m) => ({ stream: m.record.stream, data: m.record.data })));
     const a = withoutTime(first);
     const b = withoutTime(second);
-    // 4 lifetime records + 2 x the days of the window
-    expect(a.length).toBe(4 + 2 * expectedTimeBound('follower_statistics_time_bound', [ORGS[0]], Date.now()).length);
+    // 5 lifetime records + 3 x the days of the window
+    expect(a.length).toBe(5 + 3 * expectedTimeBound('follower_statistics_time_bound', [ORGS[0]], Date.now()).length);
     expect(b).toEqual(a);
     const times = (run: RunResult) => run.messages.filter((m) => m.type === 'RECORD').map((m) => m.record.emitted_at as number);
     expect(Math.min(...times(second))).toBeGreaterThan(Math.max(...times(first)));

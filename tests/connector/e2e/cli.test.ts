@@ -18,9 +18,10 @@ import {
   expectProtocolOnly,
   statusesOf,
 } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile } from '../linkedin.js';
+import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile, snapshotFields } from '../linkedin.js';
 import {
   expectedLifetimeFollowerStatistics,
+  expectedLifetimePageStatistics,
   expectedLifetimeShareStatistics,
   expectedNetworkSize,
   expectedOrganization,
@@ -34,8 +35,8 @@ const BAD_TOKEN = 'e2e-revoked-token-91c0ffee';
 const SECRETS = [GOOD_TOKEN, LIMITED_TOKEN, BAD_TOKEN];
 const ORG_A = 2414183;
 const ORG_B = 1035;
-const LIFETIME_STREAMS = ['organization_lookup', 'follower_statistics', 'share_statistics', 'total_follower_count'];
-const TIME_BOUND_STREAMS = ['follower_statistics_time_bound', 'share_statistics_time_bound'];
+const LIFETIME_STREAMS = ['organization_lookup', 'follower_statistics', 'share_statistics', 'total_follower_count', 'page_statistics'];
+const TIME_BOUND_STREAMS = ['follower_statistics_time_bound', 'share_statistics_time_bound', 'page_statistics_time_bound'];
 
 let sim: Simulator;
 
@@ -62,13 +63,15 @@ function connectionStatus(result: RunResult): { status: string; message?: string
 function expectedLifetimeRecords(stream: string, orgId: number, nowMs: number): Record<string, unknown> {
   switch (stream) {
     case 'organization_lookup':
-      return expectedOrganization(orgId);
+      return { ...expectedOrganization(orgId), organization_id: String(orgId) };
     case 'follower_statistics':
-      return expectedLifetimeFollowerStatistics(orgId);
+      return { ...expectedLifetimeFollowerStatistics(orgId), ...snapshotFields(orgId, nowMs) };
     case 'share_statistics':
-      return expectedLifetimeShareStatistics(orgId, nowMs);
+      return { ...expectedLifetimeShareStatistics(orgId, nowMs), ...snapshotFields(orgId, nowMs) };
     case 'total_follower_count':
-      return { firstDegreeSize: expectedNetworkSize(orgId), organizationalEntity: organizationUrn(orgId) };
+      return { firstDegreeSize: expectedNetworkSize(orgId), organizationalEntity: organizationUrn(orgId), ...snapshotFields(orgId, nowMs) };
+    case 'page_statistics':
+      return { ...expectedLifetimePageStatistics(orgId, nowMs), organizationalEntity: organizationUrn(orgId), ...snapshotFields(orgId, nowMs) };
   }
   throw new Error(`no lifetime stream ${stream}`);
 }
@@ -159,14 +162,14 @@ describe('check', () => {
     expect(status.message).toContain(String(ORG_B));
   });
 
-  it('fails naming org_id when the config has none, without calling LinkedIn', async () => {
+  it('without org_id, names the pages the token administers, found from its roles', async () => {
     const { org_id: _omitted, ...withoutOrg } = config();
     const files = writeFiles({ 'config.json': withoutOrg });
     const before = sim.requests.length;
     const status = connectionStatus(await cli(['check', '--config', files['config.json']]));
-    expect(status.status).toBe('FAILED');
-    expect(status.message).toContain('org_id');
-    expect(sim.requests.length).toBe(before);
+    expect(status.status).toBe('SUCCEEDED');
+    expect(status.message).toContain(`${ORG_A}, ${ORG_B}`);
+    expect(sim.requests.slice(before).map((r) => r.endpoint)).toContain('organizationAcls');
   });
 
   it('fails naming the organization and org_id when it does not exist (404)', async () => {
@@ -187,7 +190,7 @@ describe('check', () => {
 });
 
 describe('discover', () => {
-  it('prints one CATALOG with the six streams and their sync modes, cursors and keys', async () => {
+  it('prints one CATALOG with every stream and its sync modes, cursors and keys', async () => {
     const files = writeFiles({ 'config.json': config() });
     const result = await cli(['discover', '--config', files['config.json']]);
     expect(result.code).toBe(0);
@@ -210,9 +213,10 @@ describe('discover', () => {
     }
     const keys: Record<string, string[][]> = {
       organization_lookup: [['id']],
-      follower_statistics: [['organizationalEntity']],
-      share_statistics: [['organizationalEntity']],
-      total_follower_count: [['organizationalEntity']],
+      follower_statistics: [['organizationalEntity'], ['snapshot_date']],
+      share_statistics: [['organizationalEntity'], ['snapshot_date']],
+      total_follower_count: [['organizationalEntity'], ['snapshot_date']],
+      page_statistics: [['organizationalEntity'], ['snapshot_date']],
     };
     for (const name of LIFETIME_STREAMS) {
       const entry = streams.find((s) => s.name === name)!;
@@ -223,8 +227,7 @@ describe('discover', () => {
   });
 
   it('answers an invalid config with a TRACE ERROR config_error and a non-zero exit', async () => {
-    const { org_id: _omitted, ...withoutOrg } = config();
-    const files = writeFiles({ 'config.json': withoutOrg });
+    const files = writeFiles({ 'config.json': config({ org_id: 'my page' }) });
     const result = await cli(['discover', '--config', files['config.json']]);
     expect(result.code).not.toBe(0);
     expectProtocolOnly(result);
@@ -258,11 +261,11 @@ describe('read', () => {
     }
   }
 
-  it('reads the four lifetime streams of one organization exactly as LinkedIn serves them', async () => {
+  it('reads the lifetime streams of one organization exactly as LinkedIn serves them', async () => {
     await readLifetime([ORG_A]);
   });
 
-  it('reads the four lifetime streams of two organizations exactly as LinkedIn serves them', async () => {
+  it('reads the lifetime streams of two organizations exactly as LinkedIn serves them', async () => {
     await readLifetime([ORG_A, ORG_B]);
   });
 
@@ -278,8 +281,7 @@ describe('read', () => {
   });
 
   it('answers an invalid config with a TRACE ERROR config_error and a non-zero exit', async () => {
-    const { org_id: _omitted, ...withoutOrg } = config();
-    const files = writeFiles({ 'config.json': withoutOrg, 'catalog.json': catalogFor(LIFETIME_STREAMS) });
+    const files = writeFiles({ 'config.json': config({ org_id: 'my page' }), 'catalog.json': catalogFor(LIFETIME_STREAMS) });
     const result = await cli(['read', '--config', files['config.json'], '--catalog', files['catalog.json']]);
     expect(result.code).not.toBe(0);
     expectProtocolOnly(result);

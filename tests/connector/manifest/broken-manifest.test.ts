@@ -18,7 +18,7 @@ import {
   testRuntime,
   writeFiles,
 } from '../../helpers/index.js';
-import { compileConnector, manifestText } from '../linkedin.js';
+import { ALL_STREAMS, compileConnector, manifestText } from '../linkedin.js';
 
 /** Compiles with a transport that records any request, and returns the error and how many requests went out. */
 function failure(text: string): { error: ConnectorError; requests: number } {
@@ -39,19 +39,20 @@ describe('the real manifest, broken by hand', () => {
 
   it('compiles unbroken', () => {
     const { runtime } = testRuntime({ transport: countingTransport() });
-    expect(compileConnector(real, runtime).streams).toHaveLength(6);
+    expect(compileConnector(real, runtime).streams).toHaveLength(ALL_STREAMS.length);
     // Only the edited places change: a document written back unedited keeps every line where it was.
     expect(breakReal(() => undefined).split('\n').length).toBe(real.split('\n').length);
   });
 
-  it('a typo in the shared paginator points at its line under definitions, once though four streams use it', () => {
+  it('a typo in the shared paginator points at its line under definitions, once though many streams use it', () => {
     const text = breakReal((doc) => renameYamlKey(doc, ['definitions', 'paging'], 'page_size', 'page_sise'));
     const line = lineOf(text, 'page_sise: 100');
     expect(line).toBe(lineOf(real, 'page_size: 100'));
     const { error } = failure(text);
     const problems = error.message.split('\n').slice(1);
     expect(problems).toEqual([
-      `  streams[1].retriever.paginator.page_sise (manifest.yaml:${line}:5): unknown field "page_sise"; ` +
+      // The first place it is used: the stream of the token's pages, behind every stream's partition router.
+      `  streams[0].retriever.partition_router.fallback.parent_stream_configs[0].stream.retriever.paginator.page_sise (manifest.yaml:${line}:5): unknown field "page_sise"; ` +
         'expected one of: type, page_size, page_size_option, page_token_option, total, stop_condition, max_pages, inject_on_first_request',
     ]);
   });
@@ -81,11 +82,11 @@ describe('the real manifest, broken by hand', () => {
 
   it('a broken expression inside shared request parameters points at its own line', () => {
     const text = breakReal((doc) =>
-      setYamlValue(doc, ['definitions', 'time_bound_parameters', 'timeIntervals', 'timeRange', 'start'], '{{ stream_slice.start_time }}', '{{ stream_slice.start_time ( }}'),
+      setYamlValue(doc, ['definitions', 'time_intervals', 'timeRange', 'start'], '{{ stream_slice.start_time }}', '{{ stream_slice.start_time ( }}'),
     );
     const { error } = failure(text);
     expect(error.message).toContain(
-      `at streams[4].retriever.requester.request_parameters.timeIntervals.timeRange.start (manifest.yaml:${lineOf(text, 'start_time ( }}')}:9)`,
+      `at streams[4].retriever.requester.request_parameters.timeIntervals.timeRange.start (manifest.yaml:${lineOf(text, 'start_time ( }}')}:7)`,
     );
   });
 
@@ -128,7 +129,7 @@ describe('through the CLI', () => {
     expect(message.type).toBe('TRACE');
     expect(message.trace.type).toBe('ERROR');
     expect(message.trace.error.failure_type).toBe('config_error');
-    expect(message.trace.error.message).toContain(`streams[1].retriever.paginator.page_sise (manifest.yaml:${line}:5): unknown field "page_sise"`);
+    expect(message.trace.error.message).toContain(`paginator.page_sise (manifest.yaml:${line}:5): unknown field "page_sise"`);
     expect(line).toBeGreaterThan(50);
   });
 

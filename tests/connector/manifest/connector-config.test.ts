@@ -31,6 +31,7 @@ describe('validateConfig: defaults', () => {
       api_version: '202610',
       api_base_url: 'https://api.linkedin.com/rest',
       oauth_token_url: 'https://www.linkedin.com/oauth/v2/accessToken',
+      lookback_days: 7,
     });
     expect(input).toEqual({ org_id: '2414183', credentials: accessToken() });
   });
@@ -54,7 +55,8 @@ describe('validateConfig: errors name the field, never the value', () => {
   it('missing required fields', () => {
     const error = refusal({});
     expect(error.failureType).toBe('config_error');
-    expect(error.message).toBe('The config is invalid: missing required field "org_id"; missing required field "credentials".');
+    // org_id is optional: without it the pages the token administers are read.
+    expect(error.message).toBe('The config is invalid: missing required field "credentials".');
   });
 
   it('a value of the wrong type names the field only', () => {

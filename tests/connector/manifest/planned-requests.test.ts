@@ -14,13 +14,15 @@ describe('requests of the real manifest', () => {
       api_base_url: 'http://api.test/rest',
       api_version: '202610',
       time_granularity_type: 'DAY',
+      lookback_days: 7,
     };
     const planned = [];
     for await (const request of stream.plan(config)) planned.push(request);
-    expect(planned).toHaveLength(13);
+    // 12 months in one request: LinkedIn accepts ranges under 14 months.
+    expect(planned).toHaveLength(1);
     const first = planned[0];
     const start = Date.UTC(2025, 10, 30);
-    const end = Date.UTC(2025, 11, 30);
+    const end = Date.UTC(2026, 10, 27);
     expect(first.partition).toEqual({ organization_id: '2414183' });
     expect(first.slice).toEqual({ start_time: start, end_time: end });
     expect(first.request.url).toBe(
