@@ -54,9 +54,16 @@ export function compileConnector(text = manifestText(), runtime: Runtime = testR
  */
 export function writeConnectorManifest(path: string, manifest: Manifest): string {
   const copy = structuredClone(manifest);
-  for (const stream of copy.streams as Manifest[]) {
-    if (typeof stream.schema_file === 'string' && stream.schema_file.startsWith('schemas/')) stream.schema_file = join(PROJECT_ROOT, stream.schema_file);
-  }
+  // Streams are under streams and under definitions (a parent stream): every schema_file, wherever it is.
+  const absolute = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(absolute);
+    else if (node !== null && typeof node === 'object') {
+      const mapping = node as Manifest;
+      if (typeof mapping.schema_file === 'string' && mapping.schema_file.startsWith('schemas/')) mapping.schema_file = join(PROJECT_ROOT, mapping.schema_file);
+      Object.values(mapping).forEach(absolute);
+    }
+  };
+  absolute(copy);
   writeFileSync(path, toYaml(copy));
   return path;
 }

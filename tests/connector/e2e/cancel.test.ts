@@ -7,15 +7,17 @@ import { accessTokenConfig, activeApiVersion, catalogFor } from '../linkedin.js'
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const STREAM = 'follower_statistics_time_bound';
+const ORGS = [2414183, 1035, ...Array.from({ length: 14 }, (_, i) => 5001 + i)];
 const key = (r: Record<string, any>) => `${r.organizationalEntity}|${r.timeRangeStart}`;
 
 describe('cancel (SIGTERM) of a read, and resuming after it', () => {
   let sim: Simulator;
   let files: Record<string, string>;
   beforeAll(async () => {
-    sim = await startSimulator({ organizations: [2414183, 1035], latencyMs: 20 });
+    // One request per organization (12 months each): enough organizations that a read is cancelled mid-way.
+    sim = await startSimulator({ organizations: ORGS, latencyMs: 20 });
     files = writeFiles({
-      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183,1035', api_version: activeApiVersion() }),
+      'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: ORGS.join(','), api_version: activeApiVersion() }),
       'catalog.json': catalogFor([STREAM]),
     });
   });
@@ -25,7 +27,7 @@ describe('cancel (SIGTERM) of a read, and resuming after it', () => {
     const complete = await runChild(['read', '--config', files['config.json'], '--catalog', files['catalog.json']]);
     expect(complete.code).toBe(0);
 
-    // SIGTERM once a few windows are out.
+    // SIGTERM once a few organizations are out.
     const cancelled = await new Promise<{ code: number | null; stdout: string; requestsAfterKill: number }>((resolve) => {
       const child = spawn(process.execPath, [CLI_PATH, 'read', '--config', files['config.json'], '--catalog', files['catalog.json']], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';

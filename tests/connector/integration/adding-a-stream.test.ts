@@ -15,7 +15,7 @@ import {
   writeFiles,
   type Manifest,
 } from '../../helpers/index.js';
-import { accessTokenConfig, manifestText, streamNamed } from '../linkedin.js';
+import { ALL_STREAMS, accessTokenConfig, manifestText, streamNamed } from '../linkedin.js';
 import { expectedPosts, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
@@ -65,7 +65,7 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
     const run = await runInProcess(['discover', '--manifest', manifest, '--config', config], { clock });
     const streams = run.messages[0].catalog.streams;
     const posts = streams.find((s: { name: string }) => s.name === 'posts');
-    expect(streams).toHaveLength(7);
+    expect(streams).toHaveLength(ALL_STREAMS.length + 1);
     expect(posts.source_defined_primary_key).toEqual([['id']]);
     expect(posts.json_schema).toEqual(JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'posts.json'), 'utf8')));
   });

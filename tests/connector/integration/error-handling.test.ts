@@ -86,12 +86,13 @@ describe('error handling and rate-limit backoff', () => {
     expect(retries[0].message).toContain('no complete response within 0.3 s');
   });
 
-  it('a permanent 429: exactly 5 attempts, finished windows checkpointed, other streams complete, a clean resume', async () => {
+  it('a permanent 429: exactly 5 attempts, the other organization checkpointed, other streams complete, a clean resume', async () => {
     const fullRun = await read();
     const stream = 'share_statistics_time_bound';
-    const thirdWindowStart = (fullRun.messages.find((m) => m.type === 'RECORD' && m.record.stream === stream)!.record.data.timeRangeStart as number) + 60 * DAY_MS;
+    const windowEnd = records(fullRun.messages, stream).at(-1)!.timeRangeEnd as number;
+    // The one request of organization 2414183's 12 months.
     const failing = (request: { path: string; rawQuery: string }) =>
-      request.path.endsWith('ShareStatistics') && request.rawQuery.includes('2414183') && request.rawQuery.includes(`start:${thirdWindowStart}`);
+      request.path.endsWith('ShareStatistics') && request.rawQuery.includes('2414183') && request.rawQuery.includes('timeIntervals');
     sim.addFault({ kind: 'status', status: 429, times: Infinity, match: failing });
 
     const run = await read();
@@ -114,11 +115,11 @@ describe('error handling and rate-limit backoff', () => {
     expect(incomplete.stream_status.reasons).toEqual([{ type: 'RATE_LIMITED', rate_limited: { quota_reset: nextMidnight } }]);
     for (const other of ALL_STREAMS.filter((name) => name !== stream)) expect(statusesOf(run.messages, other).at(-1)).toBe('COMPLETE');
 
-    // The finished windows of the failing organization were checkpointed before the error.
-    const errorIndex = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
-    const lastState = finalState(run.messages.slice(0, errorIndex)).find((s) => s.stream.stream_descriptor.name === stream)!;
+    // The other organization's finished read was checkpointed; the failing one has no cursor yet.
+    const lastState = finalState(run.messages).find((s) => s.stream.stream_descriptor.name === stream)!;
     const cursors = lastState.stream.stream_state.states as { partition: { organization_id: string }; cursor: { timeRangeEnd: number } }[];
-    expect(cursors.find((c) => c.partition.organization_id === '2414183')!.cursor.timeRangeEnd).toBe(thirdWindowStart);
+    expect(cursors.find((c) => c.partition.organization_id === '1035')!.cursor.timeRangeEnd).toBe(windowEnd);
+    expect(cursors.find((c) => c.partition.organization_id === '2414183')?.cursor.timeRangeEnd).toBeUndefined();
 
     // Next day, quota back: resume from the emitted state; with the kept records nothing is missing or repeated.
     sim.clearFaults();

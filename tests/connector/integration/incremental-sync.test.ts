@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAY_MS, FakeClock, TEST_NOW, finalState, keptRecords, records, runInProcess, toYaml, traces, writeFiles } from '../../helpers/index.js';
-import { accessTokenConfig, catalogFor, connectorManifest, dayKey, timeBoundWindow, writeConnectorManifest } from '../linkedin.js';
+import { accessTokenConfig, catalogFor, connectorManifest, dayKey, timeBoundRecord, timeBoundWindow, writeConnectorManifest } from '../linkedin.js';
 import { expectedDailyFollowerGains, expectedMonthlyShareStatistics, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
@@ -36,17 +36,13 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
     return { ...result, requests: sim.requests.slice(before) };
   };
 
-  it('first sync: every final day exactly once per organization, in 13 requests per stream per organization; later syncs take only new days', async () => {
+  it('first sync: every final day exactly once per organization, in 1 request per stream per organization; later syncs take the new days and re-read lookback_days', async () => {
     clock.set(TEST_NOW);
     const first = await read();
     expect(first.code).toBe(0);
     const { start, end } = defaultWindow(TEST_NOW);
     for (const org of ORGS) {
-      const expected = expectedDailyFollowerGains(org, start, end).map((e) => ({
-        ...e,
-        timeRangeStart: e.timeRange.start,
-        timeRangeEnd: e.timeRange.end,
-      }));
+      const expected = expectedDailyFollowerGains(org, start, end).map((e) => timeBoundRecord(e, org));
       const got = records(first.messages, 'follower_statistics_time_bound').filter((r) => r.organizationalEntity === `urn:li:organization:${org}`);
       expect(got).toEqual(expected);
       const shares = records(first.messages, 'share_statistics_time_bound').filter((r) => r.organizationalEntity === `urn:li:organization:${org}`);
@@ -55,8 +51,8 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
     expect(new Set(records(first.messages).map((r) => `${r.timeRangeStart}|${r.organizationalEntity}|${Object.keys(r).join()}`)).size).toBe(
       records(first.messages).length,
     );
-    // 362 final days in 30-day windows: 13 requests per stream per organization (one per day would be 362).
-    expect(first.requests).toHaveLength(13 * TIME_BOUND.length * ORGS.length);
+    // 362 final days in one range: 1 request per stream per organization (one per day would be 362).
+    expect(first.requests).toHaveLength(TIME_BOUND.length * ORGS.length);
     for (const request of first.requests) {
       expect(request.status).toBe(200);
       expect(request.rawQuery).toMatch(/timeIntervals=\(timeRange:\(start:\d+,end:\d+\),timeGranularityType:DAY\)|timeIntervals=\(timeGranularityType:DAY,timeRange:\(start:\d+,end:\d+\)\)/);
@@ -70,27 +66,30 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
     const positions = (messages: typeof first.messages) => finalState(messages).map((state) => state.stream);
     expect(positions(second.messages)).toEqual(positions(first.messages));
 
-    // Three days later: exactly the three days that became final, one request per stream per organization.
+    // Three days later: the three days that became final, and the 7 (lookback_days) final days before them again, in
+    // one request per stream per organization.
     clock.advance(3 * DAY_MS);
     const third = await read(finalState(second.messages));
     expect(third.code).toBe(0);
     expect(third.requests).toHaveLength(TIME_BOUND.length * ORGS.length);
     for (const stream of TIME_BOUND) {
       const got = records(third.messages, stream);
-      expect(got).toHaveLength(3 * ORGS.length);
-      expect([...new Set(got.map((r) => r.timeRangeStart))].sort()).toEqual([end, end + DAY_MS, end + 2 * DAY_MS]);
+      expect(got).toHaveLength(10 * ORGS.length);
+      expect([...new Set(got.map((r) => r.timeRangeStart))].sort()).toEqual(Array.from({ length: 10 }, (_, i) => end + (i - 7) * DAY_MS));
       const seen = new Set(records(first.messages, stream).map(dayKey));
-      expect(got.filter((r) => seen.has(dayKey(r)))).toHaveLength(0);
+      expect(got.filter((r) => !seen.has(dayKey(r))).map((r) => r.timeRangeStart).sort()).toEqual(
+        [end, end + DAY_MS, end + 2 * DAY_MS].flatMap((day) => ORGS.map(() => day)),
+      );
     }
 
-    // The next day: one more day, again one request per stream per organization.
+    // The next day: one more day (and the 7 before it), again one request per stream per organization.
     clock.advance(DAY_MS);
     const fourth = await read(finalState(third.messages));
     expect(fourth.requests).toHaveLength(TIME_BOUND.length * ORGS.length);
-    expect(records(fourth.messages, 'follower_statistics_time_bound')).toHaveLength(ORGS.length);
+    expect(records(fourth.messages, 'follower_statistics_time_bound')).toHaveLength(8 * ORGS.length);
   });
 
-  it('emits a state after a completed window once 10 records per organization passed, with the count since the previous state', async () => {
+  it('emits a state after a completed organization once 10 records per organization passed, with the count since the previous state', async () => {
     clock.set(TEST_NOW);
     const run = await read();
     for (const stream of TIME_BOUND) {
@@ -109,24 +108,22 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
       }
       expect(streamMessages.at(-1)?.type).toBe('STATE');
       for (const checkpoint of checkpoints.slice(0, -1)) expect(checkpoint.recordCount).toBeGreaterThanOrEqual(10 * checkpoint.partitions);
-      // At most one per 30-day window of each organization and a final one; windows that complete together (they are
-      // read concurrently) share one, so only a few intermediate states are certain.
-      expect(checkpoints.length).toBeGreaterThan(2);
-      expect(checkpoints.length).toBeLessThanOrEqual(13 * ORGS.length + 1);
+      // At most one per organization (its one request) and a final one; organizations that complete together (they
+      // are read concurrently) share one.
+      expect(checkpoints.length).toBeGreaterThanOrEqual(1);
+      expect(checkpoints.length).toBeLessThanOrEqual(ORGS.length + 1);
     }
   });
 
-  it('a sync that fails after some windows resumes from its last state with no day lost or repeated', async () => {
+  it('a sync that fails for one organization resumes from its last state with no day lost or repeated', async () => {
     clock.set(TEST_NOW);
     const complete = await read();
-    // The third window of one organization fails for good (500 on every attempt); earlier windows are checkpointed.
-    const thirdWindow = defaultWindow(TEST_NOW).start + 60 * DAY_MS;
+    // The one request of one organization fails for good (500 on every attempt); the other is checkpointed.
     sim.addFault({
       kind: 'status',
       status: 500,
       times: 5,
-      match: (request) =>
-        request.path.endsWith('FollowerStatistics') && request.rawQuery.includes('1035') && request.rawQuery.includes(`start:${thirdWindow}`),
+      match: (request) => request.path.endsWith('FollowerStatistics') && request.rawQuery.includes('1035') && request.rawQuery.includes('timeIntervals'),
     });
     const failed = await read();
     sim.clearFaults();
@@ -160,7 +157,7 @@ describe('date-sliced incremental sync of the time-bound streams', () => {
     // Whole months from the first month fully inside the last 12 months, to the last month that has ended.
     const start = Date.UTC(2025, 11, 1);
     const end = Date.UTC(2026, 10, 1);
-    const expected = expectedMonthlyShareStatistics(2414183, start, end).map((e) => ({ ...e, timeRangeStart: e.timeRange.start, timeRangeEnd: e.timeRange.end }));
+    const expected = expectedMonthlyShareStatistics(2414183, start, end).map((e) => timeBoundRecord(e, 2414183));
     expect(expected).toHaveLength(11);
     expect(records(run.messages)).toEqual(expected);
     expect(sim.requests.length - before).toBe(1);

@@ -8,7 +8,16 @@ import { accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];
-const TABLES = ['organization_lookup', 'follower_statistics', 'share_statistics', 'total_follower_count', 'follower_statistics_time_bound', 'share_statistics_time_bound'];
+const TABLES = [
+  'organization_lookup',
+  'follower_statistics',
+  'share_statistics',
+  'total_follower_count',
+  'follower_statistics_time_bound',
+  'share_statistics_time_bound',
+  'page_statistics',
+  'page_statistics_time_bound',
+];
 
 /**
  * Every table's rows (the streams' tables and their child tables), without the extraction time: what a user would
@@ -59,11 +68,13 @@ describe('sync into a local SQLite database', () => {
     const before = sim.requests.length;
     expect((await sync(database)).code).toBe(0);
     const timeBound = sim.requests.slice(before).filter((r) => r.rawQuery.includes('timeIntervals'));
-    expect(timeBound).toHaveLength(2 * ORGS.length);
+    // One request per time-bound stream per organization, re-reading 7 days before the 2 new ones.
+    expect(timeBound).toHaveLength(3 * ORGS.length);
     const afterSecond = snapshot(database);
     expect(afterSecond.follower_statistics_time_bound).toHaveLength(364 * ORGS.length);
-    // Lifetime streams are upserted: still one row per organization.
-    expect(afterSecond.total_follower_count).toHaveLength(ORGS.length);
+    // "Now only" streams keep one dated snapshot per organization per sync day: two days, two rows each.
+    expect(afterSecond.total_follower_count).toHaveLength(2 * ORGS.length);
+    expect(afterSecond.organization_lookup).toHaveLength(ORGS.length);
 
     const shell = execFileSync('sqlite3', [database, 'SELECT count(*), count(DISTINCT timeRangeStart) FROM share_statistics_time_bound;'], { encoding: 'utf8' });
     expect(shell.trim()).toBe(`${364 * ORGS.length}|364`);
@@ -85,14 +96,16 @@ describe('sync into a local SQLite database', () => {
     await new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [CLI_PATH, 'sync', '--config', config, '--output', killed], { stdio: ['ignore', 'ignore', 'pipe'] });
       let seen = 0;
-      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: () => (++seen === 20 && child.kill('SIGKILL'), false) });
+      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: () => (++seen === 8 && child.kill('SIGKILL'), false) });
       child.on('close', () => resolve());
     });
     sim.clearFaults();
     const partial = snapshot(killed);
     const partialRows = Object.values(partial).reduce((n, rows) => n + rows.length, 0);
     expect(partialRows).toBeGreaterThan(0);
-    expect(partial.follower_statistics_time_bound.length + partial.share_statistics_time_bound.length).toBeLessThan(4 * 362);
+    expect(partial.follower_statistics_time_bound.length + partial.share_statistics_time_bound.length + partial.page_statistics_time_bound.length).toBeLessThan(
+      3 * 362 * ORGS.length,
+    );
 
     // Run again to completion, at the same moment the killed one ran.
     const resumed = await runInProcess(['sync', '--config', config, '--output', killed], { clock, stderr: { write: () => true } });
@@ -113,7 +126,8 @@ describe('sync into a local SQLite database', () => {
     expect(JSON.parse(lines[0])).toHaveProperty('_extracted_at');
     clock.advance(DAY_MS);
     expect((await sync(folder, ['--streams', 'follower_statistics_time_bound'])).code).toBe(0);
-    expect(readFileSync(join(folder, 'follower_statistics_time_bound.jsonl'), 'utf8').trim().split('\n')).toHaveLength(363 * ORGS.length);
+    // JSON Lines files are appended to: the new day, and the 7 final days before it re-read (lookback_days).
+    expect(readFileSync(join(folder, 'follower_statistics_time_bound.jsonl'), 'utf8').trim().split('\n')).toHaveLength((362 + 8) * ORGS.length);
     const text = readFileSync(join(folder, 'state.json'), 'utf8') + lines.join('');
     expect(text).not.toContain('sim-access-token');
   });

@@ -200,8 +200,10 @@ describe('secrets never appear in any output', () => {
     // A broken manifest and a transformation that crashes with a secret in its message.
     const manifest = connectorManifest();
     const crashing = structuredClone(manifest);
-    streamNamed(crashing, 'total_follower_count').transformations[0].fields[0].value =
-      "{{ $error('crash with ' & config.credentials.access_token & ' ' & config.credentials.client_secret) }}";
+    streamNamed(crashing, 'total_follower_count').transformations.push({
+      type: 'AddFields',
+      fields: [{ path: ['crash'], value: "{{ $error('crash with ' & config.credentials.access_token & ' ' & config.credentials.client_secret) }}" }],
+    });
     expect(crashing).not.toEqual(manifest);
     const broken = structuredClone(manifest);
     expect(broken.definitions.authenticator.authenticators.access_token.type).toBe('BearerAuthenticator');

@@ -16,10 +16,13 @@ describe('record schemas', () => {
   it('records that do not fit are reported once per field as a LOG warning naming stream and field, and emitted unchanged', async () => {
     // A manifest whose transformation writes a field the schema does not declare, and one of the wrong type.
     const manifest = connectorManifest();
-    streamNamed(manifest, 'total_follower_count').transformations[0].fields.push(
-      { path: ['surprise'], value: 1 },
-      { path: ['firstDegreeSize'], value: 'many' },
-    );
+    streamNamed(manifest, 'total_follower_count').transformations.push({
+      type: 'AddFields',
+      fields: [
+        { path: ['surprise'], value: 1 },
+        { path: ['firstDegreeSize'], value: 'many' },
+      ],
+    });
     const files = writeFiles({
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: '2414183, 1035' }),
       'catalog.json': catalogFor(['total_follower_count']),

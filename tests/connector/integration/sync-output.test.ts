@@ -151,7 +151,7 @@ describe('sync output', () => {
     });
 
     it('a config error leaves no database file behind', async () => {
-      const bad = writeFiles({ 'config.json': { credentials: { auth_method: 'access_token', access_token: 'x' } } });
+      const bad = writeFiles({ 'config.json': { org_id: 'my page', credentials: { auth_method: 'access_token', access_token: 'x' } } });
       const path = join(files.dir, 'never.sqlite');
       const result = await sync(path, [], bad['config.json']);
       expect(result.code).toBe(1);

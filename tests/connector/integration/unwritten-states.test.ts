@@ -24,9 +24,10 @@ describe('saved states the connector did not write', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ now: () => clock.now(), organizations: [ORG] });
+    // No lookback (lookback_days 0): what is read from a saved cursor is then exactly what it leaves unread.
     files = writeFiles({
-      'day.json': accessTokenConfig(sim.apiBaseUrl, { time_granularity_type: 'DAY' }),
-      'month.json': accessTokenConfig(sim.apiBaseUrl, { time_granularity_type: 'MONTH' }),
+      'day.json': accessTokenConfig(sim.apiBaseUrl, { time_granularity_type: 'DAY', lookback_days: 0 }),
+      'month.json': accessTokenConfig(sim.apiBaseUrl, { time_granularity_type: 'MONTH', lookback_days: 0 }),
       'future-start.json': accessTokenConfig(sim.apiBaseUrl, { start_date: '2027-03-01T00:00:00Z' }),
       'catalog.json': catalogFor(TIME_BOUND, 'incremental'),
     });
