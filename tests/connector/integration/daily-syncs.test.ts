@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DAY_MS, FakeClock, TEST_NOW, finalState, records, runInProcess, statusesOf, traces, writeFiles, type Message } from '../../helpers/index.js';
+import { DAY_MS, FakeClock, TEST_NOW, finalState, records, runInProcess, runInProcessText, statusesOf, traces, writeFiles, type Message } from '../../helpers/index.js';
 import { accessTokenConfig, catalogFor, timeBoundWindow } from '../linkedin.js';
 import {
   DEFAULT_ACCESS_TOKEN,
@@ -49,11 +49,11 @@ describe('daily syncs of the time-bound streams', () => {
   });
   afterAll(() => sim.close());
 
-  const read = async (state?: Message[]) => {
+  const read = async (state?: unknown[]) => {
     const args = ['read', '--config', files['config.json'], '--catalog', files['catalog.json']];
     if (state !== undefined) {
       const path = join(files.dir, `state-${Math.random()}.json`);
-      writeFileSync(path, JSON.stringify(state.map((m) => m.state)));
+      writeFileSync(path, JSON.stringify(state));
       args.push('--state', path);
     }
     const before = sim.requests.length;
@@ -77,7 +77,7 @@ describe('daily syncs of the time-bound streams', () => {
       }
     }
     for (const stream of TIME_BOUND) expect(records(first.messages, stream)).toHaveLength(((end - start) / DAY_MS) * ORGS.length);
-    const page = records(first.messages, 'page_statistics_time_bound')[0];
+    const page = records(first.messages, 'page_statistics_time_bound').find((r) => r.organization_id === String(ORGS[0]))!;
     expect(page).toMatchObject({ organizationalEntity: organizationUrn(ORGS[0]), organization_id: String(ORGS[0]), timeRangeStart: start, date: new Date(start).toISOString().slice(0, 10) });
     expect(page.totalPageStatistics.views.allPageViews).toEqual({ pageViews: expect.any(Number), uniquePageViews: expect.any(Number) });
 
@@ -88,10 +88,9 @@ describe('daily syncs of the time-bound streams', () => {
     expect(next.code).toBe(0);
     const today = utcDayStart(clock.now());
     const rereadFrom = end - 7 * DAY_MS;
-    expect(timeBoundRequests(next.requests)).toEqual(
-      TIME_BOUND_ENDPOINTS.flatMap((path) => ORGS.map(() => ({ path: `/rest/${path}`, start: rereadFrom, end: end + DAY_MS, organization: expect.any(String) }))).sort(
-        (a, b) => a.path.localeCompare(b.path),
-      ),
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    expect(timeBoundRequests(next.requests).sort(byPath)).toEqual(
+      TIME_BOUND_ENDPOINTS.flatMap((path) => ORGS.map(() => ({ path: `/rest/${path}`, start: rereadFrom, end: end + DAY_MS, organization: expect.any(String) }))).sort(byPath),
     );
     const followers = records(next.messages, 'follower_statistics_time_bound').filter((r) => r.organization_id === String(ORGS[0]));
     expect(followers.map((r) => r.timeRangeStart)).toEqual(Array.from({ length: 8 }, (_, i) => rereadFrom + i * DAY_MS));
@@ -99,10 +98,11 @@ describe('daily syncs of the time-bound streams', () => {
     for (const record of followers) {
       expect(record.followerGains).toEqual(dailyFollowerGains(ORGS[0], record.timeRangeStart, restated));
     }
-    // The restated days' figures are the new ones, not those of the first sync.
+    // The restated days' figures are the new ones, not those of the first sync: LinkedIn restated its last 7 final
+    // days, of which the first sync had read 6 (the 7th is the new day).
     const firstFigures = new Map(records(first.messages, 'follower_statistics_time_bound').filter((r) => r.organization_id === String(ORGS[0])).map((r) => [r.timeRangeStart, r.followerGains.organicFollowerGain]));
     const raised = followers.filter((r) => firstFigures.has(r.timeRangeStart) && r.followerGains.organicFollowerGain === firstFigures.get(r.timeRangeStart) + 1);
-    expect(raised.length).toBe(7);
+    expect(raised.length).toBe(6);
     expect(today - 2 * DAY_MS).toBe(end + DAY_MS);
 
     // Right after: no new final day, so no request, no record, and the state does not move.
@@ -110,7 +110,7 @@ describe('daily syncs of the time-bound streams', () => {
     expect(again.code).toBe(0);
     expect(again.requests).toEqual([]);
     expect(records(again.messages)).toEqual([]);
-    const cursors = (messages: Message[]) => finalState(messages).map((m) => JSON.stringify(m.state));
+    const cursors = (messages: Message[]) => finalState(messages).map((state) => JSON.stringify(state.stream));
     expect(cursors(again.messages)).toEqual(cursors(next.messages));
   });
 
@@ -275,11 +275,13 @@ describe('max_requests', () => {
   afterAll(() => sim.close());
 
   it('stops a sync after 5 requests, nothing lost: the next syncs finish the job', async () => {
+    // The time-bound streams: 3 streams x 2 organizations, one request each, so 6 requests in all.
     const files = writeFiles({ 'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: ORGS.join(','), max_requests: 5 }) });
     const database = join(files.dir, 'budget.sqlite');
+    const streams = ['--streams', TIME_BOUND.join(',')];
     const sync = async () => {
       const before = sim.requests.length;
-      const run = await runInProcess(['sync', '--config', files['config.json'], '--output', database], { clock, stderr: quiet });
+      const run = await runInProcess(['sync', '--config', files['config.json'], '--output', database, ...streams], { clock });
       return { ...run, sent: sim.requests.length - before };
     };
     clock.set(TEST_NOW);
@@ -296,18 +298,19 @@ describe('max_requests', () => {
       runs += 1;
     }
     expect(last.code).toBe(0);
-    // 8 streams x 2 organizations, one request each: 16 requests, 5 a sync.
-    expect(runs).toBe(4);
+    // The second sync sends the one request left; the finished organizations have no new final day to read.
+    expect(runs).toBe(2);
+    expect(last.sent).toBe(1);
 
     // Equal to one sync without a budget.
     const whole = writeFiles({ 'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: ORGS.join(',') }) });
     const reference = join(whole.dir, 'whole.sqlite');
-    expect((await runInProcess(['sync', '--config', whole['config.json'], '--output', reference], { clock, stderr: quiet })).code).toBe(0);
+    expect((await runInProcess(['sync', '--config', whole['config.json'], '--output', reference, ...streams], { clock, stderr: quiet })).code).toBe(0);
     const counts = (path: string) => {
       const db = new Database(path, { readonly: true });
       try {
         return Object.fromEntries(
-          [...TIME_BOUND, ...SNAPSHOTS, 'organization_lookup'].map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]),
+          TIME_BOUND.map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]),
         );
       } finally {
         db.close();
@@ -337,8 +340,12 @@ describe('max_requests', () => {
   it('validate says how many requests a sync would make per stream, before sending any', async () => {
     const files = writeFiles({ 'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: ORGS.join(','), max_requests: 5 }) });
     const before = sim.requests.length;
-    const run = await runInProcess(['validate', '--config', files['config.json']], { clock });
+    const run = await runInProcessText(['validate', '--config', files['config.json']], { clock });
+    expect(run.code).toBe(0);
     expect(sim.requests.length).toBe(before);
-    for (const stream of TIME_BOUND) expect(run.stdout).toMatch(new RegExp(`${stream}: 2 requests`));
+    // One request per time-bound stream per organization: 2 each; 8 streams x 2 organizations in all.
+    for (const stream of TIME_BOUND) expect(run.stdout).toMatch(new RegExp(`^${stream}: at least 2 requests \\(2 partitions x 1 slice`, 'm'));
+    expect(run.stdout).toContain('at least 16 requests');
+    expect(run.stdout).toContain('more than the request budget of 5 requests');
   });
 });
