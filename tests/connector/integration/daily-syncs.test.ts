@@ -101,7 +101,7 @@ describe('daily syncs of the time-bound streams', () => {
     // The restated days' figures are the new ones, not those of the first sync: LinkedIn restated its last 7 final
     // days, of which the first sync had read 6 (the 7th is the new day).
     const firstFigures = new Map(records(first.messages, 'follower_statistics_time_bound').filter((r) => r.organization_id === String(ORGS[0])).map((r) => [r.timeRangeStart, r.followerGains.organicFollowerGain]));
-    const raised = followers.filter((r) => firstFigures.has(r.timeRangeStart) && r.followerGains.organicFollowerGain === firstFigures.get(r.timeRangeStart) + 1);
+    const raised = followers.filter((r) => firstFigures.has(r.timeRangeStart) && r.followerGains.organicFollowerGain === (firstFigures.get(r.timeRangeStart) as number) + 1);
     expect(raised.length).toBe(6);
     expect(today - 2 * DAY_MS).toBe(end + DAY_MS);
 
