@@ -96,7 +96,8 @@ describe('sync into a local SQLite database', () => {
     await new Promise<void>((resolve) => {
       const child = spawn(process.execPath, [CLI_PATH, 'sync', '--config', config, '--output', killed], { stdio: ['ignore', 'ignore', 'pipe'] });
       let seen = 0;
-      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: () => (++seen === 8 && child.kill('SIGKILL'), false) });
+      // Killed when the fourth of the six time-bound requests (one per stream per organization) arrives.
+      sim.addFault({ kind: 'slow', delayMs: 10, times: Infinity, match: (request) => (request.rawQuery.includes('timeIntervals') && ++seen === 4 && child.kill('SIGKILL'), false) });
       child.on('close', () => resolve());
     });
     sim.clearFaults();

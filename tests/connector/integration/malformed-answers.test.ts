@@ -1,7 +1,7 @@
 // LinkedIn answering 200 with a body that is not what the manifest declares (elements null or an object, elements
-// without timeRange or organizationalEntity) for one 30-day window: the window is retried, and if it stays wrong the
-// sync fails naming it, writes nothing of it and keeps its state before it, so the next sync fills it. Synced into
-// SQLite, every day ends up there exactly once: no gap, no row with a NULL key.
+// without timeRange or organizationalEntity) for the one request of an organization's 12 months: it is retried, and if
+// it stays wrong the sync fails naming it, writes nothing of it and keeps that organization's state before it, so the
+// next sync fills it. Synced into SQLite, every day ends up there exactly once: no gap, no row with a NULL key.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,8 +11,8 @@ import { startSimulator, type RecordedRequest, type Simulator } from '../simulat
 
 const ORGS = [2414183, 1035];
 const STREAM = 'follower_statistics_time_bound';
-/** The third 30-day window of the first organization. */
-const WINDOW_START = timeBoundWindow(TEST_NOW).start + 60 * DAY_MS;
+/** The range of the first organization: 12 months in one request. */
+const { start: WINDOW_START, end: WINDOW_END } = timeBoundWindow(TEST_NOW);
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const inWindow = (request: RecordedRequest) =>
@@ -80,14 +80,14 @@ describe('malformed answers of a time-bound window, synced into SQLite', () => {
     const failed = await sync(database);
     expect(failed.code).toBe(1);
     expect(failed.requests.filter(inWindow)).toHaveLength(5);
-    expect(failed.stderr).toContain(`The slice from ${day(WINDOW_START)} to ${day(WINDOW_START + 29 * DAY_MS)} (organization_id 2414183) was not read`);
+    expect(failed.stderr).toContain(`The slice from ${day(WINDOW_START)} to ${day(WINDOW_END - DAY_MS)} (organization_id 2414183) was not read`);
     expect(failed.stderr).toContain(missing);
     const partial = rows(database);
     expect(partial.nullKeys).toEqual([]);
-    // The windows before the malformed one were saved, nothing of it or after it for that organization.
-    const firstOrg = partial.keys.filter((key) => key.startsWith('urn:li:organization:2414183|')).map((key) => Number(key.split('|')[1]));
-    expect(firstOrg).toHaveLength(60);
-    expect(Math.max(...firstOrg)).toBeLessThan(WINDOW_START);
+    // Nothing of the malformed answer was saved; the other organization's days were.
+    const firstOrg = partial.keys.filter((key) => key.startsWith('urn:li:organization:2414183|'));
+    expect(firstOrg).toHaveLength(0);
+    expect(partial.keys.filter((key) => key.startsWith('urn:li:organization:1035|'))).toHaveLength(362);
 
     sim.clearFaults();
     const next = await sync(database);
