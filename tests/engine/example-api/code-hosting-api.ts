@@ -88,9 +88,9 @@ function commit(repo: string, sha: string, at: number): Commit {
   return { sha, message: `${sha} in ${repo}`, committed_at: iso(at), author: { login: `${repo}-dev` } };
 }
 
-/** The check run of a commit: every fourth character code sum fails. */
+/** The check run of a commit, computed from its sha: a byte sum divisible by 4 fails. */
 export function check(sha: string): { sha: string; state: string; total_count: number; internal_id: string } {
-  const sum = [...sha].reduce((total, char) => total + char.charCodeAt(0), 0);
+  const sum = Array.from(Buffer.from(sha, 'utf8')).reduce((total, byte) => total + byte, 0);
   return { sha, state: sum % 4 === 0 ? 'failure' : 'success', total_count: (sum % 3) + 1, internal_id: `run-${sum}` };
 }
 
@@ -281,7 +281,8 @@ export async function startCodeHostingApi(options: { now?: () => number } = {}):
         const { owner, first, after, ...others } = body.variables ?? {};
         if (Object.keys(body).some((key) => key !== 'query' && key !== 'variables') || Object.keys(others).length > 0) throw new BadRequest('unknown body field');
         if (owner !== OWNER || first !== 2) throw new BadRequest('variables.owner and variables.first: 2');
-        const start = after === undefined ? 0 : Number(String(after).replace('cursor-', ''));
+        const start = typeof after === 'string' ? Number(after.replace('cursor-', '')) : 0;
+        if (after !== undefined && typeof after !== 'string') throw new BadRequest('variables.after must be a string');
         const all = pullRequests();
         const nodes = all.slice(start, start + 2);
         const end = start + nodes.length;
@@ -300,34 +301,37 @@ export async function startCodeHostingApi(options: { now?: () => number } = {}):
     }
   };
 
+  /** The answer to a request: switches first (rate limit, credentials, faults), then the route's data. */
+  const reply = (request: SeenRequest, route: Route | 'unknown', repo: string | undefined, rest: string[]): Answer => {
+    if (route === 'unknown') return { status: 404, ...json({ message: `no route ${request.path}` }) };
+    if (route !== 'token') {
+      if (limited > 0) {
+        limited--;
+        return { status: 429, ...json({ message: 'API rate limit exceeded' }, { 'x-ratelimit-reset': String(Math.floor(now() / 1000) + resetIn), 'x-ratelimit-remaining': '0' }) };
+      }
+      if (!authorized(request)) return { status: 401, ...json({ message: 'Bad credentials' }) };
+    }
+    const fault = faults.find((f) => f.route === route && (f.repo === undefined || f.repo === repo) && (f.times ?? Infinity) > 0);
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      if (fault.body !== undefined) return { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: fault.body };
+      return { status: fault.status ?? 500, ...json({ message: `fault ${fault.status ?? 500}` }) };
+    }
+    try {
+      return answer(request, route, repo, rest);
+    } catch (error) {
+      if (!(error instanceof BadRequest) && !(error instanceof SyntaxError)) throw error;
+      return { status: 400, ...json({ message: error.message }) };
+    }
+  };
+
   const server = http.createServer((req, res) => {
     void receive(req).then((request) => {
       const { route, repo, rest } = routeOf(request);
       requests.push({ ...request, route });
-      const send = (reply: Answer) => {
-        res.writeHead(reply.status ?? 200, reply.headers ?? { 'content-type': 'application/json' });
-        res.end(reply.body);
-      };
-      if (route === 'unknown') return send({ status: 404, ...json({ message: `no route ${request.path}` }) });
-      if (route !== 'token') {
-        if (limited > 0) {
-          limited--;
-          return send({ status: 429, ...json({ message: 'API rate limit exceeded' }, { 'x-ratelimit-reset': String(Math.floor(now() / 1000) + resetIn), 'x-ratelimit-remaining': '0' }) });
-        }
-        if (!authorized(request)) return send({ status: 401, ...json({ message: 'Bad credentials' }) });
-      }
-      const fault = faults.find((f) => f.route === route && (f.repo === undefined || f.repo === repo) && (f.times ?? Infinity) > 0);
-      if (fault) {
-        if (fault.times !== undefined) fault.times--;
-        if (fault.body !== undefined) return send({ status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: fault.body });
-        return send({ status: fault.status ?? 500, ...json({ message: `fault ${fault.status ?? 500}` }) });
-      }
-      try {
-        send(answer(request, route, repo, rest));
-      } catch (error) {
-        if (!(error instanceof BadRequest) && !(error instanceof SyntaxError)) throw error;
-        send({ status: 400, ...json({ message: error.message }) });
-      }
+      const answered = reply(request, route, repo, rest);
+      res.writeHead(answered.status ?? 200, answered.headers ?? { 'content-type': 'application/json' });
+      res.end(answered.body);
     });
   });
   const { url, close } = await listenOnLoopback(server);

@@ -5,27 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  catalog, expectCompleteStream, expectNoSecrets, expectProtocolOnly, FakeClock, finalState, logs, PROJECT_ROOT, records, runInProcess, runInProcessText,
+  catalog, expectCompleteStream, expectNoSecrets, expectProtocolOnly, FakeClock, finalState, logs, records, runInProcess, runInProcessText,
   sortedCanonical, TEST_NOW, traces, writeFiles, type RunResult,
 } from '../../helpers/index.js';
 import {
   ACCESS_TOKEN, API_KEY, ARCHIVED, auditEvents, BASIC, check, initialCommits, initialIssues, OAUTH, OWNER, pullRequests, REPOS, repositories, startCodeHostingApi,
   TEAMS, traffic, type CodeHostingApi, type Commit,
 } from '../example-api/code-hosting-api.js';
-
-export const MANIFEST = join(PROJECT_ROOT, 'examples', 'code-hosting', 'manifest.yaml');
-export const STREAMS = ['repositories', 'commits', 'issues', 'commit_checks', 'teams', 'collaborators', 'traffic', 'contributors', 'pull_requests', 'audit_log'];
-const INCREMENTAL = ['commits', 'issues', 'commit_checks'];
-
-export const CREDENTIALS = {
-  api_key: { auth_method: 'api_key', api_key: API_KEY },
-  basic: { auth_method: 'basic', username: BASIC.username, password: BASIC.password },
-  oauth: { auth_method: 'oauth', client_id: OAUTH.clientId, client_secret: OAUTH.clientSecret },
-};
-
-export function exampleConfig(url: string, credentials: object = CREDENTIALS.api_key) {
-  return { api_url: url, owner: OWNER, start_date: '2026-11-01T00:00:00Z', credentials };
-}
+import { CREDENTIALS, exampleConfig, INCREMENTAL, MANIFEST, STREAMS } from './code-hosting-connector.js';
 
 const commitRecord = (repo: string, commit: Commit) => ({ ...commit, repo });
 
