@@ -101,6 +101,19 @@ describe('the code-hosting example connector, request by request', () => {
     expect(api.requests.slice(before).filter((request) => request.route === 'token')).toHaveLength(method === 'oauth' ? 1 : 0);
   });
 
+  it.each([
+    ['api_key', { ...CREDENTIALS.api_key, api_key: 'wrong-key-93' }],
+    ['basic', { ...CREDENTIALS.basic, password: 'wrong-password-93' }],
+    ['oauth', { ...CREDENTIALS.oauth, client_secret: 'wrong-secret-93' }],
+  ] as const)('check with wrong %s credentials fails with a config message naming no secret', async (_method, credentials) => {
+    const config = paths(exampleConfig(api.url, credentials))['config.json'];
+    const result = await runInProcess(['check', '--manifest', MANIFEST, '--config', config], { clock });
+    const status = result.messages.find((message) => message.type === 'CONNECTION_STATUS')?.connectionStatus;
+    expect(status?.status).toBe('FAILED');
+    expect(status?.message).toMatch(/credentials|invalid_client|401/);
+    expectNoSecrets(result, ['wrong-key-93', 'wrong-password-93', 'wrong-secret-93', Buffer.from(`${BASIC.username}:wrong-password-93`).toString('base64')]);
+  });
+
   it('pages repositories by Link header, once for its four children, and commits by page number, with since/until from the cursor', async () => {
     const before = api.requests.length;
     const result = await read(paths(exampleConfig(api.url), ['commits', 'issues', 'collaborators', 'traffic']));
