@@ -144,6 +144,14 @@ describe('the code-hosting example connector, request by request', () => {
     expect(clock.now()).toBeGreaterThanOrEqual(TEST_NOW + 90_000);
   });
 
+  it('retries a server error twice, two seconds apart', async () => {
+    api.fault({ route: 'teams', status: 503, times: 2 });
+    const result = await read(paths(exampleConfig(api.url), ['teams']));
+    expect(traces(result.messages, 'ERROR')).toEqual([]);
+    expect(records(result.messages, 'teams')).toHaveLength(TEAMS.length);
+    expect(clock.sleeps.slice(-2)).toEqual([2000, 2000]);
+  });
+
   it('incremental on the same day: the second read brings what changed between the reads, and only that', async () => {
     const files = paths(exampleConfig(api.url));
     const first = await read(files);
