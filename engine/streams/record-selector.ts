@@ -83,15 +83,16 @@ export class RecordSelector {
 
   /** The records of a body `problem` accepted; a promise only when the filter needs to wait. */
   select(body: unknown, context: ExpressionContext): StreamRecord[] | Promise<StreamRecord[]> {
-    let records: StreamRecord[];
-    if (this.wildcard) {
-      records = this.wildcardRecords(body);
-    } else {
-      let node = body;
-      for (const key of this.fieldPath) node = (node as Record<string, unknown>)[key];
-      records = Array.isArray(node) ? (node as StreamRecord[]) : [node as StreamRecord];
-    }
+    const records = this.found(body);
     return this.filter ? this.filter.filter(records, context) : records;
+  }
+
+  /** The records a body `problem` accepted holds, before record_filter: what paginators count. */
+  found(body: unknown): StreamRecord[] {
+    if (this.wildcard) return this.wildcardRecords(body);
+    let node = body;
+    for (const key of this.fieldPath) node = (node as Record<string, unknown>)[key];
+    return Array.isArray(node) ? (node as StreamRecord[]) : [node as StreamRecord];
   }
 
   /**

@@ -95,7 +95,8 @@ export class SimpleRetriever {
       yield taken ? taken.records : records;
       count += 1;
       if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;
-      page = await walk.next(result, records, pageContext);
+      // Paginators count the records the API sent: record_filter must not make a full page look short.
+      page = await walk.next(result, this.selector.found(result.body).length, pageContext);
       if (page) {
         const key = pageKey(page);
         if (requested.has(key)) throw this.loop(`the next page token ${key} was already requested`);
