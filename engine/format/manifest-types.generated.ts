@@ -10,6 +10,9 @@ export type TemplateDefinition = string;
  * How a response body becomes the value the record selector and paginator read. A body that does not decode is retried like a truncated one.
  */
 export type DecoderDefinition = JsonDecoderDefinition | JsonlDecoderDefinition | CsvDecoderDefinition | GzipDecoderDefinition;
+/**
+ * How requests are authenticated: one of the authenticator components.
+ */
 export type AuthenticatorDefinition =
   | NoAuthDefinition
   | BearerAuthenticatorDefinition
@@ -21,8 +24,14 @@ export type AuthenticatorDefinition =
  * An ErrorHandler, or a CompositeErrorHandler trying several in order.
  */
 export type AnyErrorHandlerDefinition = ErrorHandlerDefinition | CompositeErrorHandlerDefinition;
+/**
+ * How long to wait before retrying a request: one of the backoff strategies.
+ */
 export type BackoffDefinition =
   ExponentialBackoffDefinition | ConstantBackoffDefinition | WaitTimeFromHeaderDefinition | WaitUntilTimeFromHeaderDefinition;
+/**
+ * How a partition's pages are requested: one of the paginators.
+ */
 export type PaginatorDefinition = NoPaginationDefinition | OffsetIncrementDefinition | PageIncrementDefinition | CursorPaginationDefinition;
 /**
  * Where a paginator puts a value in the request: a query parameter, a header, a JSON body field or a form body field, named by field_name or, for nested objects created as needed, by field_path (exactly one of the two).
@@ -41,6 +50,9 @@ export type RequestOptionDefinition =
        */
       field_path: string[];
     };
+/**
+ * Splits a stream into partitions, each read on its own with its own cursor: one of the partition routers.
+ */
 export type PartitionRouterDefinition =
   | ListPartitionRouterDefinition
   | SubstreamPartitionRouterDefinition
@@ -51,6 +63,9 @@ export type PartitionRouterDefinition =
  * How a stream reads incrementally: DatetimeBasedCursor (a date range cut into slices) or IncrementingCountCursor (an integer that only grows).
  */
 export type IncrementalSyncDefinition = DatetimeBasedCursorDefinition | IncrementingCountCursorDefinition;
+/**
+ * Changes each record after it is selected: one of the transformations, applied in order.
+ */
 export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition | KeysToSnakeCaseDefinition | FlattenFieldsDefinition;
 
 /**
@@ -96,6 +111,9 @@ export interface ManifestDefinition {
     max_requests: number | TemplateDefinition;
   };
 }
+/**
+ * The connector's connection specification: the JSON Schema of its config, printed by `spec`.
+ */
 export interface SpecDefinition {
   type: 'Spec';
   documentation_url?: string;
@@ -106,6 +124,9 @@ export interface SpecDefinition {
     [k: string]: unknown;
   };
 }
+/**
+ * What `check` reads to prove the config works: the first page of each named stream, in every partition.
+ */
 export interface CheckStreamDefinition {
   type: 'CheckStream';
   /**
@@ -115,6 +136,9 @@ export interface CheckStreamDefinition {
    */
   stream_names: string[];
 }
+/**
+ * One stream: its name, primary key, record schema, how its records are retrieved, and optionally its incremental cursor and the transformations applied to each record.
+ */
 export interface DeclarativeStreamDefinition {
   type: 'DeclarativeStream';
   name: string;
@@ -130,6 +154,9 @@ export interface DeclarativeStreamDefinition {
   incremental_sync?: IncrementalSyncDefinition;
   transformations: TransformationDefinition[];
 }
+/**
+ * Reads a stream: one request (and its pages) per partition and slice, records picked from each response by the record selector.
+ */
 export interface SimpleRetrieverDefinition {
   type: 'SimpleRetriever';
   requester: HttpRequesterDefinition;
@@ -137,6 +164,9 @@ export interface SimpleRetrieverDefinition {
   paginator: PaginatorDefinition;
   partition_router?: PartitionRouterDefinition;
 }
+/**
+ * How one request is made: URL, method, parameters, headers, body, authentication, error handling and how the response body is decoded.
+ */
 export interface HttpRequesterDefinition {
   type: 'HttpRequester';
   url_base: TemplateDefinition;
@@ -208,9 +238,15 @@ export interface GzipDecoderDefinition {
   type: 'GzipDecoder';
   decoder: DecoderDefinition;
 }
+/**
+ * Sends no credentials.
+ */
 export interface NoAuthDefinition {
   type: 'NoAuth';
 }
+/**
+ * Sends `Authorization: Bearer <api_token>`.
+ */
 export interface BearerAuthenticatorDefinition {
   type: 'BearerAuthenticator';
   api_token: TemplateDefinition;
@@ -288,6 +324,9 @@ export interface ErrorHandlerDefinition {
   rate_limit_message?: TemplateDefinition;
   rate_limit_reset?: TemplateDefinition;
 }
+/**
+ * Matches a response (by status code, body text or a predicate) and says what to do with it: SUCCESS, RETRY, FAIL, IGNORE (no records, no failure) or RATE_LIMITED.
+ */
 export interface HttpResponseFilterDefinition {
   type: 'HttpResponseFilter';
   action: 'SUCCESS' | 'RETRY' | 'FAIL' | 'IGNORE' | 'RATE_LIMITED';
@@ -300,6 +339,9 @@ export interface HttpResponseFilterDefinition {
   error_message?: TemplateDefinition;
   failure_type?: 'config_error' | 'transient_error' | 'system_error';
 }
+/**
+ * Waits factor * 2^(attempt-1) seconds.
+ */
 export interface ExponentialBackoffDefinition {
   type: 'ExponentialBackoff';
   /**
@@ -307,10 +349,16 @@ export interface ExponentialBackoffDefinition {
    */
   factor: number;
 }
+/**
+ * Waits the same number of seconds before every retry.
+ */
 export interface ConstantBackoffDefinition {
   type: 'ConstantBackoff';
   backoff_time_in_seconds: number;
 }
+/**
+ * Waits as long as a response header says, in seconds or until an HTTP date (e.g. Retry-After). No opinion when the header is absent.
+ */
 export interface WaitTimeFromHeaderDefinition {
   type: 'WaitTimeFromHeader';
   /**
@@ -348,6 +396,9 @@ export interface CompositeErrorHandlerDefinition {
    */
   error_handlers: AnyErrorHandlerDefinition[];
 }
+/**
+ * Chooses one of several authenticators by a config value (e.g. config.credentials.auth_method), so a connector can offer several ways to sign in.
+ */
 export interface SelectiveAuthenticatorDefinition {
   type: 'SelectiveAuthenticator';
   /**
@@ -360,6 +411,9 @@ export interface SelectiveAuthenticatorDefinition {
     [k: string]: AuthenticatorDefinition;
   };
 }
+/**
+ * Picks the records out of a response body (field_path), optionally keyed and filtered, and reports per-key errors found beside them.
+ */
 export interface RecordSelectorDefinition {
   type: 'RecordSelector';
   /**
@@ -389,6 +443,9 @@ export interface RecordFilterDefinition {
   type: 'RecordFilter';
   condition: TemplateDefinition;
 }
+/**
+ * Reads one page per partition and slice.
+ */
 export interface NoPaginationDefinition {
   type: 'NoPagination';
 }
@@ -435,6 +492,9 @@ export interface CursorPaginationDefinition {
   max_pages?: number;
   inject_on_first_request: boolean;
 }
+/**
+ * One partition per value of a list (given, or computed from the config).
+ */
 export interface ListPartitionRouterDefinition {
   type: 'ListPartitionRouter';
   /**
@@ -582,6 +642,9 @@ export interface IncrementingCountCursorDefinition {
   start_value?: unknown;
   start_value_option?: RequestOptionDefinition;
 }
+/**
+ * Sets fields of each record (path: keys from the top of the record) to templates or constants.
+ */
 export interface AddFieldsDefinition {
   type: 'AddFields';
   /**
@@ -598,6 +661,9 @@ export interface AddFieldsDefinition {
     value: unknown;
   }[];
 }
+/**
+ * Removes fields of each record, each named by a path of keys (field_pointers).
+ */
 export interface RemoveFieldsDefinition {
   type: 'RemoveFields';
   /**

@@ -21,8 +21,8 @@ export class CursorPaginator implements Paginator {
   start(): PageWalk {
     return {
       first: () => ({ options: this.rules.injectOnFirstRequest ? this.rules.withPageSize({}) : {}, token: undefined }),
-      next: async (response, records, context) => {
-        const pageContext = this.rules.pageContext(response, records.length, context);
+      next: async (response, recordCount, context) => {
+        const pageContext = this.rules.pageContext(response, recordCount, context);
         if (await this.rules.declaredStop(pageContext)) return null;
         const token = await this.cursorValue.evaluate(pageContext);
         if (token === undefined || token === null || token === '') return null;

@@ -28,16 +28,16 @@ export class OffsetPaginator implements Paginator {
     });
     return {
       first: () => (this.rules.injectOnFirstRequest ? pageAt(0) : { options: {}, token: undefined }),
-      next: async (response, records, context) => {
-        offset += records.length;
-        const pageContext = this.rules.pageContext(response, records.length, { ...context, next_page_token: offset });
+      next: async (response, recordCount, context) => {
+        offset += recordCount;
+        const pageContext = this.rules.pageContext(response, recordCount, { ...context, next_page_token: offset });
         const declared = await this.rules.declaredStop(pageContext);
         if (declared !== undefined) return declared ? null : pageAt(offset);
         if (this.total) {
           const total = Number(await this.total.evaluate(pageContext));
-          if (Number.isFinite(total)) return offset >= total || records.length === 0 ? null : pageAt(offset);
+          if (Number.isFinite(total)) return offset >= total || recordCount === 0 ? null : pageAt(offset);
         }
-        return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(offset);
+        return (await this.rules.shouldStop(pageContext, recordCount)) ? null : pageAt(offset);
       },
     };
   }

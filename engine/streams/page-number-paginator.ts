@@ -22,10 +22,10 @@ export class PageNumberPaginator implements Paginator {
     });
     return {
       first: () => (this.rules.injectOnFirstRequest ? pageAt(page) : { options: {}, token: undefined }),
-      next: async (response, records, context) => {
+      next: async (response, recordCount, context) => {
         page += 1;
-        const pageContext = this.rules.pageContext(response, records.length, { ...context, next_page_token: page });
-        return (await this.rules.shouldStop(pageContext, records.length)) ? null : pageAt(page);
+        const pageContext = this.rules.pageContext(response, recordCount, { ...context, next_page_token: page });
+        return (await this.rules.shouldStop(pageContext, recordCount)) ? null : pageAt(page);
       },
     };
   }

@@ -1,7 +1,6 @@
 import type { SuccessfulResponse } from '../http/send-with-retries.js';
 import type { RequestOptions } from '../http/http-requester.js';
 import type { ExpressionContext } from '../expressions/template.js';
-import type { StreamRecord } from './record-selector.js';
 
 /** The next page to fetch: what to add to the request, and the token expressions see as next_page_token. */
 export interface NextPage {
@@ -12,11 +11,8 @@ export interface NextPage {
 /** Walks the pages of one partition and slice. One instance per walk: it may keep counters. */
 export interface PageWalk {
   first(): NextPage;
-  /**
-   * The page after `response`, or null when the paginator's stop rule says this was the last. `records` are every
-   * record the page held, before record_filter: offsets and short-page rules count what the API sent.
-   */
-  next(response: SuccessfulResponse, records: StreamRecord[], context: ExpressionContext): Promise<NextPage | null>;
+  /** The page after `response`, or null when the paginator's stop rule says this was the last. */
+  next(response: SuccessfulResponse, recordCount: number, context: ExpressionContext): Promise<NextPage | null>;
 }
 
 export interface Paginator {

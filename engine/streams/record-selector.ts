@@ -83,20 +83,20 @@ export class RecordSelector {
 
   /** The records of a body `problem` accepted; a promise only when the filter needs to wait. */
   select(body: unknown, context: ExpressionContext): StreamRecord[] | Promise<StreamRecord[]> {
-    return this.keep(this.received(body), context);
+    return this.keep(this.found(body), context);
   }
 
-  /** Every record of a body `problem` accepted, before record_filter: what the page held (paging counts these). */
-  received(body: unknown): StreamRecord[] {
+  /** The records of `found` that record_filter keeps; a promise only when the filter needs to wait. */
+  keep(records: StreamRecord[], context: ExpressionContext): StreamRecord[] | Promise<StreamRecord[]> {
+    return this.filter ? this.filter.filter(records, context) : records;
+  }
+
+  /** The records a body `problem` accepted holds, before record_filter: what paginators count. */
+  found(body: unknown): StreamRecord[] {
     if (this.wildcard) return this.wildcardRecords(body);
     let node = body;
     for (const key of this.fieldPath) node = (node as Record<string, unknown>)[key];
     return Array.isArray(node) ? (node as StreamRecord[]) : [node as StreamRecord];
-  }
-
-  /** The received records record_filter keeps; a promise only when the filter needs to wait. */
-  keep(records: StreamRecord[], context: ExpressionContext): StreamRecord[] | Promise<StreamRecord[]> {
-    return this.filter ? this.filter.filter(records, context) : records;
   }
 
   /**

@@ -76,7 +76,7 @@ export class SimpleRetriever {
     const usable = (body: unknown) => {
       const problem = this.selector.problem(body);
       if (problem !== undefined) return problem;
-      received = this.selector.received(body);
+      received = this.selector.found(body);
       const selected = this.selector.keep(received, pageContext);
       return selected instanceof Promise ? selected.then(accept) : accept(selected);
     };
@@ -98,7 +98,8 @@ export class SimpleRetriever {
       yield taken ? taken.records : records;
       count += 1;
       if (this.paginator.maxPages !== undefined && count >= this.paginator.maxPages) return;
-      page = await walk.next(result, received, pageContext);
+      // Paginators count the records the API sent: record_filter must not make a full page look short.
+      page = await walk.next(result, received.length, pageContext);
       if (page) {
         const key = pageKey(page);
         if (requested.has(key)) throw this.loop(`the next page token ${key} was already requested`);
