@@ -30,6 +30,12 @@ export const ALL_STREAMS = [
   'share_statistics_time_bound',
 ];
 
+/** The post analytics streams: posts and, read from it, their statistics, reactions and video figures. */
+export const POST_STREAMS = ['posts', 'post_statistics', 'post_social_metadata', 'video_analytics'];
+
+/** Every stream of the manifest, in its order. */
+export const EVERY_STREAM = [...ALL_STREAMS, ...POST_STREAMS];
+
 /** The text of manifest.yaml. */
 export function manifestText(): string {
   return readFileSync(MANIFEST_PATH, 'utf8');
@@ -51,9 +57,16 @@ export function compileConnector(text = manifestText(), runtime: Runtime = testR
  */
 export function writeConnectorManifest(path: string, manifest: Manifest): string {
   const copy = structuredClone(manifest);
-  for (const stream of copy.streams as Manifest[]) {
-    if (typeof stream.schema_file === 'string' && stream.schema_file.startsWith('schemas/')) stream.schema_file = join(PROJECT_ROOT, stream.schema_file);
-  }
+  // Streams declared in definitions (a parent shared by its children) name their schema file too.
+  const absolute = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(absolute);
+    const object = node as Manifest;
+    if (typeof object.schema_file === 'string' && object.schema_file.startsWith('schemas/')) object.schema_file = join(PROJECT_ROOT, object.schema_file);
+    Object.values(object).forEach(absolute);
+  };
+  absolute(copy.streams);
+  absolute(copy.definitions);
   writeFileSync(path, toYaml(copy));
   return path;
 }

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DAY_MS, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles, type Manifest } from '../../helpers/index.js';
-import { accessTokenConfig, connectorManifest, writeConnectorManifest } from '../linkedin.js';
+import { accessTokenConfig, connectorManifest, POST_STREAMS, writeConnectorManifest } from '../linkedin.js';
 import { hasNoActivity, postShareStatisticsElement, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
-export const POST_STREAMS = ['posts', 'post_statistics', 'post_social_metadata', 'video_analytics'];
 const ENDPOINTS = ['posts', 'organizationalEntityShareStatistics', 'socialMetadata', 'videoAnalytics'];
 const YEAR_MS = 365 * DAY_MS;
 
