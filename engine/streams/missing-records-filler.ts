@@ -40,14 +40,16 @@ export class MissingRecordsFiller {
   }
 
   private values(context: ExpressionContext): unknown[] {
-    const value = (context.stream_partition as Record<string, unknown> | undefined)?.[this.partitionField];
+    const value = context.stream_partition?.[this.partitionField];
     if (value === undefined || value === null) return [];
     return Array.isArray(value) ? value : [value];
   }
 }
 
 function keyOf(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined';
+  // JSON.stringify answers undefined for undefined, whatever its type says.
+  const json = JSON.stringify(value) as string | undefined;
+  return typeof value === 'string' ? value : (json ?? 'undefined');
 }
 
 declare module '../format/component-context.js' {

@@ -60,7 +60,10 @@ export function writeConnectorManifest(path: string, manifest: Manifest): string
   // Streams declared in definitions (a parent shared by its children) name their schema file too.
   const absolute = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(absolute);
+    if (Array.isArray(node)) {
+      node.forEach(absolute);
+      return;
+    }
     const object = node as Manifest;
     if (typeof object.schema_file === 'string' && object.schema_file.startsWith('schemas/')) object.schema_file = join(PROJECT_ROOT, object.schema_file);
     Object.values(object).forEach(absolute);

@@ -24,7 +24,7 @@ const blocks = (language: string) => [...guide.matchAll(new RegExp('```' + langu
 const postsYaml = blocks('yaml').find((block) => block.includes('# posts_by_creation stream'))!;
 const postsCatalog = JSON.parse(blocks('json')[0]);
 /** Where the guide's stream lands in the streams list: after the connector's own. */
-const postsIndex = () => (parseYaml(manifestText()) as Manifest).streams.length;
+const postsIndex = (): number => ((parseYaml(manifestText()) as Manifest).streams as unknown[]).length;
 
 describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () => {
   const clock = new FakeClock(TEST_NOW);

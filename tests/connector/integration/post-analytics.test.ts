@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DAY_MS, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles, type Manifest } from '../../helpers/index.js';
+import { DAY_MS, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles } from '../../helpers/index.js';
 import { accessTokenConfig, connectorManifest, POST_STREAMS, writeConnectorManifest } from '../linkedin.js';
 import { hasNoActivity, postShareStatisticsElement, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
@@ -36,7 +36,7 @@ describe('post analytics', () => {
     const budget = connectorManifest();
     budget.request_budget = { max_requests: 60 };
     files = writeFiles({ 'config.json': accessTokenConfig(sim.apiBaseUrl) });
-    files['budget.yaml'] = writeConnectorManifest(join(files.dir, 'budget.yaml'), budget as Manifest);
+    files['budget.yaml'] = writeConnectorManifest(join(files.dir, 'budget.yaml'), budget);
   });
   afterAll(() => sim.close());
 
