@@ -110,22 +110,25 @@ describe('discover', () => {
         checked += 1;
       }
     }
-    // 4 lifetime keys + 2 x (2 key parts + 1 cursor)
-    expect(checked).toBe(10);
+    // 4 lifetime keys + 2 x (2 key parts + 1 cursor) + posts (1 + 1) + 2 snapshots x 2 + video_analytics (3 + 1)
+    expect(checked).toBe(20);
   });
 
   it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor', () => {
     for (const stream of streams) {
       expect(stream.supported_sync_modes.length).toBeGreaterThan(0);
       for (const mode of stream.supported_sync_modes) expect(['full_refresh', 'incremental']).toContain(mode);
-      if (stream.supported_sync_modes.includes('incremental')) {
-        expect(stream.source_defined_cursor).toBe(true);
-        expect(stream.default_cursor_field).toEqual(['timeRangeEnd']);
-      }
+      if (stream.supported_sync_modes.includes('incremental')) expect(stream.source_defined_cursor).toBe(true);
     }
-    expect(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name)).toEqual([
-      'follower_statistics_time_bound',
-      'share_statistics_time_bound',
-    ]);
+    // The post snapshots are incremental by their refresh tiers (the state of their parent config), without a cursor field.
+    const cursors = Object.fromEntries(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => [s.name, s.default_cursor_field]));
+    expect(cursors).toEqual({
+      follower_statistics_time_bound: ['timeRangeEnd'],
+      share_statistics_time_bound: ['timeRangeEnd'],
+      posts: ['lastModifiedAt'],
+      post_statistics: undefined,
+      post_social_metadata: undefined,
+      video_analytics: ['timeRangeEnd'],
+    });
   });
 });

@@ -31,6 +31,7 @@ describe('validateConfig: defaults', () => {
       api_version: '202610',
       api_base_url: 'https://api.linkedin.com/rest',
       oauth_token_url: 'https://www.linkedin.com/oauth/v2/accessToken',
+      posts_lookback_months: 12,
     });
     expect(input).toEqual({ org_id: '2414183', credentials: accessToken() });
   });
