@@ -2,7 +2,7 @@
 // simulator's organization 2414183 (300 posts over 12 months, 20 videos): requests per endpoint on the first sync
 // and on seven daily syncs after it, posts never emitted twice, edits and deletions, a stopped sync resumed, posts
 // without activity kept with zero counts, and a token without the socialMetadata scope.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DAY_MS, FakeClock, records, runInProcess, TEST_NOW, traces, writeFiles } from '../../helpers/index.js';
@@ -25,6 +25,9 @@ function rows(path: string, table: string): Record<string, unknown>[] {
 function snapshot(path: string): Record<string, string[]> {
   return Object.fromEntries(POST_STREAMS.map((table) => [table, rows(path, table).map((row) => JSON.stringify(row)).sort()]));
 }
+
+// Each test runs several syncs of 300 posts and their 10,000 video rows into SQLite.
+jest.setTimeout(240_000);
 
 describe('post analytics', () => {
   const clock = new FakeClock(TEST_NOW);
