@@ -163,6 +163,7 @@ export interface SimpleRetrieverDefinition {
   record_selector: RecordSelectorDefinition;
   paginator: PaginatorDefinition;
   partition_router?: PartitionRouterDefinition;
+  missing_records?: MissingRecordsFillerDefinition;
 }
 /**
  * How one request is made: URL, method, parameters, headers, body, authentication, error handling and how the response body is decoded.
@@ -582,6 +583,26 @@ export interface FallbackPartitionRouterDefinition {
   fallback: PartitionRouterDefinition;
 }
 /**
+ * Once every page of a partition and slice was read successfully, each value of stream_partition.<partition_field> (a list, e.g. a GroupingPartitionRouter's batch, or one value) that no record read carries in <record_field> gets one record built from the `record` template, with <record_field> set to that value. The made-up records go through the stream's transformations and checks like read ones, after the read ones. A partition whose answer was ignored (an error handler's IGNORE) gets none.
+ */
+export interface MissingRecordsFillerDefinition {
+  type: 'MissingRecordsFiller';
+  /**
+   * The stream_partition field holding the values each of which needs a record.
+   */
+  partition_field: string;
+  /**
+   * The field of the records, after the stream's transformations, that carries the value; a made-up record gets the value there.
+   */
+  record_field: string;
+  /**
+   * The record for a missing value: a JSON object whose strings are templates over config, stream_partition, stream_slice and value (the missing value).
+   */
+  record: {
+    [k: string]: unknown;
+  };
+}
+/**
  * Reads [start, end) in slices of `step` (the whole range in one slice without it). Two kinds of cursor: with `granularity` (the default, P1D) slices are aligned to whole granularity units and a partition's cursor is the end of its last completed slice (the cursor field is the end of the window a record covers); with `cursor_granularity` the cursor field is a point in time carried by each record (e.g. updated_at), a partition's cursor is the newest value among the records read (never beyond the slice end, unchanged by a slice without records), and the next read starts one cursor_granularity after it. With a saved cursor, records older than the start of the read (the saved cursor, or one cursor_granularity after it, less the lookback window) are dropped. A STATE follows a slice once 10 records per partition in the state have passed since the last one, and the stream always ends with one (also when it fails).
  */
 export interface DatetimeBasedCursorDefinition {
@@ -696,6 +717,7 @@ export type ComponentDefinition =
   | CheckStreamDefinition
   | DeclarativeStreamDefinition
   | SimpleRetrieverDefinition
+  | MissingRecordsFillerDefinition
   | HttpRequesterDefinition
   | NoAuthDefinition
   | BearerAuthenticatorDefinition

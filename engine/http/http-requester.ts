@@ -4,7 +4,7 @@ import type { ResponseJudge } from './error-handler.js';
 import { mergeObjects } from './merge-objects.js';
 import { encodeQuery, type QueryEncoding } from './query-encoding.js';
 import { sendWithRetries, type SendOptions, type SuccessfulResponse } from './send-with-retries.js';
-import { configError } from '../core/errors.js';
+import { ConnectorError, configError } from '../core/errors.js';
 import type { HttpRequest } from '../core/http-transport.js';
 import type { CompiledValue } from '../expressions/compiled-value.js';
 import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
@@ -67,7 +67,16 @@ export class HttpRequester {
     const base = String(await this.urlBase.evaluate(context));
     let url: string;
     if (options.url) {
-      url = new URL(options.url, base.endsWith('/') ? base : `${base}/`).toString();
+      const link = new URL(options.url, base.endsWith('/') ? base : `${base}/`);
+      // The credentials go with every request: a link elsewhere would hand them to another host.
+      const baseHost = URL.canParse(base) ? new URL(base).host : link.host;
+      if (link.host !== baseHost) {
+        throw new ConnectorError(
+          `The answer's next-page link points to ${link.protocol}//${link.host.slice(0, 100)}, not to the host of ${this.where.urlBase} (${baseHost}): it is not followed, so the credentials stay with that host.`,
+          { failureType: 'system_error', code: 'RESPONSE_INVALID' },
+        );
+      }
+      url = link.toString();
     } else {
       const path = await this.path.evaluateText(context, encodeURIComponent);
       const parameters = mergeObjects(await this.parameters.evaluate(context), options.parameters) as Record<string, unknown>;

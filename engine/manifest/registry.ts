@@ -37,6 +37,7 @@ import { SubstreamPartitionRouter } from '../streams/substream-partition-router.
 import { ParentStreamConfig } from '../streams/parent-stream-config.js';
 import { CartesianProductStreamSlicer } from '../streams/cartesian-product-stream-slicer.js';
 import { GroupingPartitionRouter } from '../streams/grouping-partition-router.js';
+import { MissingRecordsFiller } from '../streams/missing-records-filler.js';
 
 /** Turns one declaration into its component. */
 export type ComponentFactory<K extends ComponentType> = (definition: DefinitionOf<K>, path: Path, context: ComponentContext) => Components[K];
@@ -80,6 +81,7 @@ export const componentRegistry: ComponentRegistry = {
   ParentStreamConfig: (definition, path, context) => new ParentStreamConfig(definition, path, context),
   CartesianProductStreamSlicer: (definition, path, context) => new CartesianProductStreamSlicer(definition, path, context),
   GroupingPartitionRouter: (definition, path, context) => new GroupingPartitionRouter(definition, path, context),
+  MissingRecordsFiller: (definition, path, context) => new MissingRecordsFiller(definition, path, context),
   DatetimeBasedCursor: (definition, path, context) => new DatetimeCursor(definition, path, context),
   IncrementingCountCursor: (definition, path, context) => new IncrementingCountCursor(definition, path, context),
   AddFields: (definition, path, context) => new AddFields(definition, path, context),

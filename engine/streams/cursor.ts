@@ -35,6 +35,11 @@ export interface SliceProgress {
 /** An incremental cursor: how a partition's read is cut into slices from its saved position, and how it moves. */
 export interface Cursor<R extends CursorRange = CursorRange> {
   readonly field: string;
+  /**
+   * Whether the range reads stream_partition (a start or end that depends on the partition): it is then evaluated
+   * for each partition, in that partition's context, instead of once per read.
+   */
+  readonly perPartition?: boolean;
   /** Evaluates the read's bounds once, before any request: a bad declaration is a config error here. */
   range(context: ExpressionContext): Promise<R>;
   /** What the state records of this read, if anything. */

@@ -49,6 +49,7 @@ export class DatetimeCursor implements Cursor<DateRange> {
   readonly field: string;
   readonly format: DatetimeFormat;
   readonly valueKind: string;
+  readonly perPartition: boolean;
   /** The formats a record's cursor value is read with, in order. */
   private readonly recordFormats: DatetimeFormat[];
   private readonly start: CompiledValue;
@@ -93,6 +94,7 @@ export class DatetimeCursor implements Cursor<DateRange> {
     this.dataFeed = definition.is_data_feed;
     this.startOption = definition.start_time_option;
     this.endOption = definition.end_time_option;
+    this.perPartition = [definition.start_datetime, definition.end_datetime].some((bound) => JSON.stringify(bound ?? '').includes('stream_partition'));
     this.startReads = configReferences(definition.start_datetime);
     this.granularityReads = configReferences(definition.cursor_granularity ?? definition.granularity);
   }

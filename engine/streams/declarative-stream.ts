@@ -106,7 +106,7 @@ export class DeclarativeStream {
    * SliceReader and StateCheckpoints), before a failure ends it, and once at the end. Partitions that fail do
    * not stop the others; the first failure is thrown once all have finished. A stream whose partition router keeps
    * state (see RouterState) has it in each STATE beside its cursors, also without a cursor, and ends with a STATE
-   * also when it fails.
+   * also when it fails, unless the failed read moved nothing.
    */
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config, stream_name: this.name };
@@ -117,6 +117,8 @@ export class DeclarativeStream {
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(withRouter(snapshot))) : undefined;
     const reader = new SliceReader((slice, progress) => this.pages(slice, progress), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
     const warn = (message: string) => this.logger.log('WARN', message);
+    // A failed read whose router moved nothing writes no STATE: there is nothing new to save.
+    const startState = router.keepsState === true ? JSON.stringify(withRouter(state?.snapshot() ?? {})) : undefined;
     const tasks: Promise<void>[] = [];
     // Partitions come while slices are read: a parent stream may still be paging when a child's slice fails. Each
     // slice's outcome is kept as it is started, and the slices started are awaited however the partitions end.
@@ -150,8 +152,10 @@ export class DeclarativeStream {
     const failures = (await Promise.allSettled(tasks)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     await Promise.all(partitionEnds);
     if (failures.length > 0 || partitionsFailure !== undefined) {
-      if (router.keepsState === true) await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
-      else await checkpoints?.flush();
+      if (router.keepsState === true) {
+        const reached = withRouter(state?.snapshot() ?? {});
+        if (JSON.stringify(reached) !== startState) await options.sink.checkpoint(reached);
+      } else await checkpoints?.flush();
       throw ownFailure(asConnectorError(partitionsFailure ?? failures[0].reason), this.name);
     }
     routerState.complete();

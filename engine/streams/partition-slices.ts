@@ -37,7 +37,9 @@ export interface SliceChoice {
 /**
  * The slices of every partition: partition after partition, each one's slices together and oldest first. The
  * cursor's range is evaluated once, before the first partition, and the state checked against it, so a bad date or
- * step, or a state written with another granularity, fails before any request.
+ * step, or a state written with another granularity, fails before any request. A range that reads
+ * stream_partition (a start_datetime or end_datetime over the partition, e.g. its parent record's date) is
+ * evaluated for each partition in its context instead, the state checked against the first one.
  */
 export async function* partitionSlices(
   base: ExpressionContext,
@@ -45,9 +47,18 @@ export async function* partitionSlices(
   partitions: AsyncIterable<Partition>,
   choice: SliceChoice = {},
 ): AsyncGenerator<PartitionSlice> {
-  const range = cursor ? await cursor.range(base) : undefined;
+  const perPartition = cursor?.perPartition === true;
+  let range = cursor && !perPartition ? await cursor.range(base) : undefined;
   if (range) choice.state?.begin(range, base.config, choice.warn);
+  let begun = range !== undefined;
   for await (const partition of partitions) {
+    if (cursor && perPartition) {
+      range = await cursor.range({ ...base, stream_partition: partition.context });
+      // The state is checked once, against the first partition's range (its tag does not depend on the partition).
+      if (!begun) choice.state?.begin(range, base.config, choice.warn);
+      begun = true;
+    }
+    const partitionRange = range;
     const saved = choice.state?.get(partition.key);
     const slices: (CursorSlice | undefined)[] = cursor && range ? cursor.slices(range, saved) : [undefined];
     for (const slice of choice.latest ? [slices.at(-1)] : slices) {
@@ -57,7 +68,7 @@ export async function* partitionSlices(
         stream_slice: slice && cursor && range ? cursor.sliceContext(slice) : {},
         stream_state: cursor && saved !== undefined ? { [cursor.field]: cursor.formatValue(saved) } : {},
       };
-      if (!slice || !cursor || !range) {
+      if (!slice || !cursor || !partitionRange) {
         yield { partition, slice, context, ...(partition.requestOptions ? { options: partition.requestOptions } : {}) };
         continue;
       }
@@ -67,7 +78,7 @@ export async function* partitionSlices(
         context,
         options: mergeOptions(partition.requestOptions, cursor.requestOptions(slice)),
         label: cursor.describeSlice(slice),
-        progress: () => cursor.progress(range, slice, saved, choice.primaryKey ?? []),
+        progress: () => cursor.progress(partitionRange, slice, saved, choice.primaryKey ?? []),
       };
     }
   }

@@ -4,6 +4,7 @@ import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { SliceProgress } from './cursor.js';
 import type { SimpleRetrieverDefinition } from '../format/manifest-types.generated.js';
+import type { MissingRecordsFiller } from './missing-records-filler.js';
 import { NoPagination } from './no-pagination.js';
 import type { NextPage, Paginator } from './paginator.js';
 import { singlePartition, type PartitionRouter } from './partition-router.js';
@@ -29,7 +30,9 @@ export class SimpleRetriever {
   readonly requester: HttpRequester;
   private readonly selector: RecordSelector;
   private readonly paginator: Paginator;
+  private readonly missingRecords?: MissingRecordsFiller;
   private readonly where: string;
+  private readonly missingWhere: string;
 
   constructor(definition: SimpleRetrieverDefinition, path: Path, context: ComponentContext) {
     this.requester = context.build(definition.requester, [...path, 'requester']);
@@ -38,7 +41,9 @@ export class SimpleRetriever {
     this.partitionRouter = definition.partition_router
       ? context.build(definition.partition_router, [...path, 'partition_router'])
       : singlePartition;
+    this.missingRecords = definition.missing_records ? context.build(definition.missing_records, [...path, 'missing_records']) : undefined;
     this.where = context.describe([...path, 'paginator']);
+    this.missingWhere = context.describe([...path, 'missing_records']);
   }
 
   /** Whether a partition and slice may take more than one request: its paginator asks for pages after the first. */
@@ -59,6 +64,31 @@ export class SimpleRetriever {
    * no further page is requested.
    */
   async *pages(context: ExpressionContext, check?: PageCheck, slice: SlicePaging = {}): AsyncGenerator<StreamRecord[]> {
+    if (!this.missingRecords) {
+      yield* this.readPages(context, check, slice);
+      return;
+    }
+    // Records for the partition's values no page carried, once every page was read (none after an ignored answer).
+    const filler = this.missingRecords.start(context);
+    const outcome = { ignored: false };
+    for await (const records of this.readPages(context, check, slice, outcome)) {
+      filler.seen(records);
+      yield records;
+    }
+    if (outcome.ignored) return;
+    const made = await filler.missing();
+    if (made.length === 0) return;
+    const problem = await check?.(made);
+    if (problem !== undefined) {
+      throw new ConnectorError(`The records made for missing values (${this.missingWhere}) cannot be used: the made-up records are ${problem}.`, {
+        failureType: 'config_error',
+        code: 'MANIFEST_INVALID',
+      });
+    }
+    yield slice.progress ? slice.progress.take(made).records : made;
+  }
+
+  private async *readPages(context: ExpressionContext, check: PageCheck | undefined, slice: SlicePaging, outcome = { ignored: false }): AsyncGenerator<StreamRecord[]> {
     const walk = this.paginator.start();
     let page: NextPage | null = walk.first();
     const requested = new Set<string>([pageKey(page)]);
@@ -83,7 +113,10 @@ export class SimpleRetriever {
     while (page) {
       pageContext = { ...context, next_page_token: page.token };
       const result = await this.requester.send(pageContext, mergeOptions(slice.options, page.options) ?? {}, usable);
-      if (!result) return;
+      if (!result) {
+        outcome.ignored = true;
+        return;
+      }
       const taken = slice.progress?.take(records);
       if (taken?.stop) {
         yield taken.records;

@@ -32,7 +32,7 @@ export class JsonLinesDestination implements Destination {
     this.checkWritable();
     for (const stream of streams) {
       const path = join(this.dir, `${stream.name}.jsonl`);
-      const replaces = stream.cursor === undefined;
+      const replaces = !stream.incremental;
       if (replaces) rmSync(`${path}${PARTIAL}`, { force: true });
       this.files.set(stream.name, { path, replaces, pending: [] });
     }

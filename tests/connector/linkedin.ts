@@ -33,6 +33,12 @@ export const ALL_STREAMS = [
   'page_statistics_time_bound',
 ];
 
+/** The post analytics streams: posts and, read from it, their statistics, reactions and video figures. */
+export const POST_STREAMS = ['posts', 'post_statistics', 'post_social_metadata', 'video_analytics'];
+
+/** Every stream of the manifest, in its order. */
+export const EVERY_STREAM = [...ALL_STREAMS, ...POST_STREAMS];
+
 /** The text of manifest.yaml. */
 export function manifestText(): string {
   return readFileSync(MANIFEST_PATH, 'utf8');

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createAjv } from '../../../engine/json-schema/ajv.js';
 import { runChild, traces, writeFiles, type RunResult, expectNoSecrets, expectProtocolOnly, schemaKeywords } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, activeApiVersion } from '../linkedin.js';
+import { EVERY_STREAM, accessTokenConfig, activeApiVersion } from '../linkedin.js';
 import { startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const TOKEN = 'acceptance-check-token-5d1e';
@@ -77,7 +77,7 @@ describe('discover', () => {
     expectProtocolOnly(result);
     expect(result.messages).toHaveLength(1);
     expect(result.messages[0].type).toBe('CATALOG');
-    expect(streams.map((s) => s.name)).toEqual(ALL_STREAMS);
+    expect(streams.map((s) => s.name)).toEqual(EVERY_STREAM);
   });
 
   it('has unique stream names', () => {
@@ -110,23 +110,27 @@ describe('discover', () => {
         checked += 1;
       }
     }
-    // the lookup's id, 4 "now only" streams x (organizationalEntity, snapshot_date), 3 time-bound x (2 key parts + 1 cursor)
-    expect(checked).toBe(1 + 4 * 2 + 3 * 3);
+    // the lookup's id, 4 "now only" streams x (organizationalEntity, snapshot_date), 3 time-bound x (2 key parts + 1 cursor),
+    // posts (id + cursor), 2 post snapshots x (key, snapshot_date), video_analytics (3 key parts + 1 cursor)
+    expect(checked).toBe(1 + 4 * 2 + 3 * 3 + 2 + 2 * 2 + 4);
   });
 
   it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor', () => {
     for (const stream of streams) {
       expect(stream.supported_sync_modes.length).toBeGreaterThan(0);
       for (const mode of stream.supported_sync_modes) expect(['full_refresh', 'incremental']).toContain(mode);
-      if (stream.supported_sync_modes.includes('incremental')) {
-        expect(stream.source_defined_cursor).toBe(true);
-        expect(stream.default_cursor_field).toEqual(['timeRangeEnd']);
-      }
+      if (stream.supported_sync_modes.includes('incremental')) expect(stream.source_defined_cursor).toBe(true);
     }
-    expect(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name)).toEqual([
-      'follower_statistics_time_bound',
-      'share_statistics_time_bound',
-      'page_statistics_time_bound',
-    ]);
+    // The post snapshots are incremental by their refresh tiers (the state of their parent config), without a cursor field.
+    const cursors = Object.fromEntries(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => [s.name, s.default_cursor_field]));
+    expect(cursors).toEqual({
+      follower_statistics_time_bound: ['timeRangeEnd'],
+      share_statistics_time_bound: ['timeRangeEnd'],
+      page_statistics_time_bound: ['timeRangeEnd'],
+      posts: ['lastModifiedAt'],
+      post_statistics: undefined,
+      post_social_metadata: undefined,
+      video_analytics: ['timeRangeEnd'],
+    });
   });
 });

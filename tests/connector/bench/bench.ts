@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { DAY_MS, FakeClock, TEST_NOW, finalState, records, runInProcess, writeFiles } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, defaultConcurrency, manifestWithConcurrency } from '../linkedin.js';
+import { ALL_STREAMS, POST_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, defaultConcurrency, manifestWithConcurrency } from '../linkedin.js';
 import { startSimulator } from '../simulator/linkedin-simulator.js';
 import { mainUtilization, startRemoteSimulator, type SimRequest } from './remote-simulator.js';
 import {
@@ -423,16 +423,59 @@ async function startup(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------------------
+// 6. Post analytics: requests per endpoint of a first sync into SQLite and of seven daily syncs after it.
+
+const POST_ENDPOINTS = ['posts', 'organizationalEntityShareStatistics', 'socialMetadata', 'videoAnalytics'];
+
+async function postRequests(): Promise<void> {
+  heading('6. REQUESTS of the post analytics streams: first sync, then seven daily syncs (per endpoint)');
+  const clock = new FakeClock(TEST_NOW);
+  const sim = await startSimulator({ now: () => clock.now() });
+  console.log(`FakeClock at ${new Date(TEST_NOW).toISOString()}, organization 2414183 (300 posts over 12 months, 20 videos), sync into SQLite.`);
+  try {
+    const files = writeFiles({ 'config.json': accessTokenConfig(sim.apiBaseUrl) });
+    const database = join(files.dir, 'posts.sqlite');
+    const counts = () => {
+      const all = sim.requestCounts();
+      return POST_ENDPOINTS.map((endpoint) => all[endpoint] ?? 0);
+    };
+    const sync = async () => {
+      const before = counts();
+      const result = await runInProcess(['sync', '--config', files['config.json'], '--output', database, '--streams', POST_STREAMS.join(',')], { clock, stderr: { write: () => true } });
+      check(result.code === 0, `sync failed (${result.code}): ${result.stderr.slice(-500)}`);
+      return counts().map((count, index) => count - before[index]);
+    };
+    const first = await sync();
+    const week = POST_ENDPOINTS.map(() => 0);
+    for (let day = 1; day <= 7; day++) {
+      clock.set(TEST_NOW + day * DAY_MS);
+      (await sync()).forEach((count, index) => (week[index] += count));
+    }
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    printTable(
+      'Requests counted per endpoint by the simulator',
+      ['endpoint', 'first sync', 'average of 7 daily syncs'],
+      [...POST_ENDPOINTS.map((endpoint, index) => [endpoint, first[index], fmt(week[index] / 7, 1)]), ['total', sum(first), fmt(sum(week) / 7, 1)]],
+    );
+    summary.push({ figure: 'Post analytics requests, first sync (300 posts, 20 videos)', value: String(sum(first)), target: '<= 110', pass: sum(first) <= 110 });
+    summary.push({ figure: 'Post analytics requests, average of 7 daily syncs', value: fmt(sum(week) / 7, 1), target: '<= 40', pass: sum(week) / 7 <= 40 });
+  } finally {
+    await sim.close();
+  }
+}
+
 const started = performance.now();
 console.log(`Connector benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
-// BENCH_ONLY=1,5 runs only those sections (for quick looks); the default runs all five.
-const only = new Set((process.env['BENCH_ONLY'] ?? '1,2,3,4,5').split(',').map((s) => s.trim()));
+// BENCH_ONLY=1,5 runs only those sections (for quick looks); the default runs all six.
+const only = new Set((process.env['BENCH_ONLY'] ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
 const sections: [string, () => Promise<void>][] = [
   ['1', throughput],
   ['2', requestCounts],
   ['3', latency],
   ['4', memory],
   ['5', startup],
+  ['6', postRequests],
 ];
 try {
   for (const [id, section] of sections) if (only.has(id)) await section();

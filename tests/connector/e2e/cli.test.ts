@@ -18,7 +18,7 @@ import {
   expectProtocolOnly,
   statusesOf,
 } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile, snapshotFields } from '../linkedin.js';
+import { ALL_STREAMS, EVERY_STREAM, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile, snapshotFields } from '../linkedin.js';
 import {
   expectedLifetimeFollowerStatistics,
   expectedLifetimePageStatistics,
@@ -198,7 +198,7 @@ describe('discover', () => {
     expect(result.messages).toHaveLength(1);
     expect(result.messages[0].type).toBe('CATALOG');
     const streams = result.messages[0].catalog.streams as Record<string, any>[];
-    expect(streams.map((s) => s.name)).toEqual(ALL_STREAMS);
+    expect(streams.map((s) => s.name)).toEqual(EVERY_STREAM);
     for (const stream of streams) expect(stream.json_schema).toEqual(readSchemaFile(stream.name));
     for (const name of TIME_BOUND_STREAMS) {
       const { json_schema: _schema, ...entry } = streams.find((s) => s.name === name)!;
@@ -223,6 +223,18 @@ describe('discover', () => {
       expect(entry.supported_sync_modes).toEqual(['full_refresh']);
       expect(entry.source_defined_primary_key).toEqual(keys[name]);
       expect(entry.default_cursor_field).toBeUndefined();
+    }
+    const posts: Record<string, { keys: string[][]; cursor?: string[] }> = {
+      posts: { keys: [['id']], cursor: ['lastModifiedAt'] },
+      post_statistics: { keys: [['post'], ['snapshot_date']] },
+      post_social_metadata: { keys: [['entity'], ['snapshot_date']] },
+      video_analytics: { keys: [['entity'], ['type'], ['timeRangeStart']], cursor: ['timeRangeEnd'] },
+    };
+    for (const [name, { keys: primaryKey, cursor }] of Object.entries(posts)) {
+      const entry = streams.find((s) => s.name === name)!;
+      // Every post stream is incremental: by its cursor, or by the refresh tiers its parent config keeps.
+      expect(entry).toMatchObject({ supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, source_defined_primary_key: primaryKey });
+      expect(entry.default_cursor_field).toEqual(cursor);
     }
   });
 

@@ -21,10 +21,10 @@ import { expectedPosts, startSimulator, type Simulator } from '../simulator/link
 const ORGS = [2414183, 1035];
 const guide = readFileSync(join(PROJECT_ROOT, 'docs', 'adding-a-stream.md'), 'utf8');
 const blocks = (language: string) => [...guide.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
-const postsYaml = blocks('yaml').find((block) => block.includes('# posts stream'))!;
+const postsYaml = blocks('yaml').find((block) => block.includes('# posts_by_creation stream'))!;
 const postsCatalog = JSON.parse(blocks('json')[0]);
 /** Where the guide's stream lands in the streams list: after the connector's own. */
-const postsIndex = () => (parseYaml(manifestText()) as Manifest).streams.length;
+const postsIndex = (): number => ((parseYaml(manifestText()) as Manifest).streams as unknown[]).length;
 
 describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () => {
   const clock = new FakeClock(TEST_NOW);
@@ -50,13 +50,13 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
 
   it('step 4: validate plans one first request per organization without calling the API', async () => {
     const before = sim.requests.length;
-    const run = await runInProcess(['validate', '--manifest', manifest, '--config', config, '--streams', 'posts', '--json'], { clock });
+    const run = await runInProcess(['validate', '--manifest', manifest, '--config', config, '--streams', 'posts_by_creation', '--json'], { clock });
     expect(run.code).toBe(0);
     expect(sim.requests.length).toBe(before);
     const [plan] = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(plan.stream).toBe('posts');
+    expect(plan.stream).toBe('posts_by_creation');
     expect(plan.requests.map((r: { url: string }) => r.url)).toEqual(
-      ORGS.map((org) => `${sim.apiBaseUrl}/posts?q=author&author=urn%3Ali%3Aorganization%3A${org}&start=0&count=10`),
+      ORGS.map((org) => `${sim.apiBaseUrl}/posts?q=author&author=urn%3Ali%3Aorganization%3A${org}&sortBy=CREATED&start=0&count=10`),
     );
     expect(JSON.stringify(plan)).not.toContain('sim-access-token');
   });
@@ -64,8 +64,8 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
   it('step 5: discover lists the new stream with its schema', async () => {
     const run = await runInProcess(['discover', '--manifest', manifest, '--config', config], { clock });
     const streams = run.messages[0].catalog.streams;
-    const posts = streams.find((s: { name: string }) => s.name === 'posts');
-    expect(streams).toHaveLength(ALL_STREAMS.length + 1);
+    const posts = streams.find((s: { name: string }) => s.name === 'posts_by_creation');
+    expect(streams).toHaveLength(postsIndex() + 1);
     expect(posts.source_defined_primary_key).toEqual([['id']]);
     expect(posts.json_schema).toEqual(JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'posts.json'), 'utf8')));
   });
@@ -75,7 +75,7 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
     const run = await runInProcess(['read', '--manifest', manifest, '--config', config, '--catalog', join(dir, 'posts-catalog.json')], { clock });
     expect(run.code).toBe(0);
     expect(traces(run.messages, 'ERROR')).toHaveLength(0);
-    const got = records(run.messages, 'posts');
+    const got = records(run.messages, 'posts_by_creation');
     const expected = ORGS.flatMap((org) => expectedPosts(org, 23, TEST_NOW));
     expect(got.map((p) => p.id).sort()).toEqual(expected.map((p) => p.id).sort());
     expect(got).toHaveLength(46);
@@ -100,8 +100,8 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
     const looping = join(dir, 'loop.yaml');
     // The API keeps announcing a next page, but the paginator reads a token that never changes.
     const withLoop = parseYaml(readFileSync(manifest, 'utf8')) as Manifest;
-    expect(streamNamed(withLoop, 'posts').retriever.paginator.type).toBe('OffsetIncrement');
-    streamNamed(withLoop, 'posts').retriever.paginator = {
+    expect(streamNamed(withLoop, 'posts_by_creation').retriever.paginator.type).toBe('OffsetIncrement');
+    streamNamed(withLoop, 'posts_by_creation').retriever.paginator = {
       type: 'CursorPagination',
       cursor_value: '{{ response.paging.start }}',
       page_token_option: { inject_into: 'request_parameter', field_name: 'start' },

@@ -32,6 +32,7 @@ describe('validateConfig: defaults', () => {
       api_base_url: 'https://api.linkedin.com/rest',
       oauth_token_url: 'https://www.linkedin.com/oauth/v2/accessToken',
       lookback_days: 7,
+      posts_lookback_months: 12,
     });
     expect(input).toEqual({ org_id: '2414183', credentials: accessToken() });
   });

@@ -197,9 +197,9 @@ describe('simulator records validate strictly against the schemas', () => {
       expect(elements).toHaveLength(org === 2414183 ? 100 : 40);
       for (const el of elements) {
         Object.keys(el).forEach((k) => seen.add(k));
-        expectValid('posts', Object.fromEntries(Object.entries(el).filter(([k]) => !undeclared.includes(k))));
+        expectValid('posts', el);
       }
     }
-    expect([...seen].filter((k) => !declared.includes(k)).sort()).toEqual(undeclared);
+    expect([...seen].filter((k) => !declared.includes(k))).toEqual([]);
   });
 });
