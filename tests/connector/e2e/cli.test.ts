@@ -18,7 +18,7 @@ import {
   expectProtocolOnly,
   statusesOf,
 } from '../../helpers/index.js';
-import { ALL_STREAMS, EVERY_STREAM, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile, snapshotFields } from '../linkedin.js';
+import { EVERY_STREAM, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile, snapshotFields } from '../linkedin.js';
 import {
   expectedLifetimeFollowerStatistics,
   expectedLifetimePageStatistics,

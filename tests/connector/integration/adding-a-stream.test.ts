@@ -15,7 +15,7 @@ import {
   writeFiles,
   type Manifest,
 } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, manifestText, streamNamed } from '../linkedin.js';
+import { accessTokenConfig, manifestText, streamNamed } from '../linkedin.js';
 import { expectedPosts, startSimulator, type Simulator } from '../simulator/linkedin-simulator.js';
 
 const ORGS = [2414183, 1035];

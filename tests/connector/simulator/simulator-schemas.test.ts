@@ -188,7 +188,6 @@ describe('simulator records validate strictly against the schemas', () => {
   });
 
   it('posts: every field LinkedIn answers is declared in schemas/posts.json and validates strictly', async () => {
-    const undeclared: string[] = [];
     const declared = Object.keys(loadSchema('posts')['properties'] as Json);
     const seen = new Set<string>();
     for (const org of [2414183, orgs[0]]) {
