@@ -26,7 +26,7 @@ export async function sync(context: CommandContext, { writer, progress }: SyncOu
     const saved = (states.get(stream.name) as { stream?: { stream_state?: unknown } } | undefined)?.stream?.stream_state;
     progress.plan(stream.name, await PlannedSlices.of(stream, config, saved));
   }
-  const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.cursor ? 'incremental' : 'full_refresh' })) };
+  const catalog = { streams: streams.map((stream) => ({ stream: { name: stream.name }, sync_mode: stream.incremental ? 'incremental' : 'full_refresh' })) };
   const complete = await readStreams({ connector, runtime, output: writer, config: rawConfig }, catalog, savedState);
   progress.summary(runtime.signal.aborted);
   if (runtime.signal.aborted) return 143;
