@@ -30,6 +30,9 @@ export const ALL_STREAMS = [
   'share_statistics_time_bound',
 ];
 
+/** The demographics streams: lifetime facets as rows, with labels (their state keeps the labels found). */
+export const DEMOGRAPHICS_STREAMS = ['follower_demographics', 'page_demographics'];
+
 /** The text of manifest.yaml. */
 export function manifestText(): string {
   return readFileSync(MANIFEST_PATH, 'utf8');

@@ -77,7 +77,7 @@ describe('discover', () => {
     expectProtocolOnly(result);
     expect(result.messages).toHaveLength(1);
     expect(result.messages[0].type).toBe('CATALOG');
-    expect(streams).toHaveLength(6);
+    expect(streams).toHaveLength(8);
   });
 
   it('has unique stream names', () => {
@@ -110,22 +110,24 @@ describe('discover', () => {
         checked += 1;
       }
     }
-    // 4 lifetime keys + 2 x (2 key parts + 1 cursor)
-    expect(checked).toBe(10);
+    // 4 lifetime keys + 2 x (2 key parts + 1 cursor) + 2 demographics x 4 key parts
+    expect(checked).toBe(18);
   });
 
-  it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor', () => {
+  it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor (the demographics keep their labels in the state)', () => {
     for (const stream of streams) {
       expect(stream.supported_sync_modes.length).toBeGreaterThan(0);
       for (const mode of stream.supported_sync_modes) expect(['full_refresh', 'incremental']).toContain(mode);
       if (stream.supported_sync_modes.includes('incremental')) {
         expect(stream.source_defined_cursor).toBe(true);
-        expect(stream.default_cursor_field).toEqual(['timeRangeEnd']);
+        expect(stream.default_cursor_field).toEqual(stream.name.endsWith('_demographics') ? undefined : ['timeRangeEnd']);
       }
     }
     expect(streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name)).toEqual([
       'follower_statistics_time_bound',
       'share_statistics_time_bound',
+      'follower_demographics',
+      'page_demographics',
     ]);
   });
 });

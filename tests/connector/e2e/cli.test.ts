@@ -18,7 +18,7 @@ import {
   expectProtocolOnly,
   statusesOf,
 } from '../../helpers/index.js';
-import { ALL_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile } from '../linkedin.js';
+import { ALL_STREAMS, DEMOGRAPHICS_STREAMS, accessTokenConfig, activeApiVersion, catalogFor, organizationUrn, readSchemaFile } from '../linkedin.js';
 import {
   expectedLifetimeFollowerStatistics,
   expectedLifetimeShareStatistics,
@@ -187,7 +187,7 @@ describe('check', () => {
 });
 
 describe('discover', () => {
-  it('prints one CATALOG with the six streams and their sync modes, cursors and keys', async () => {
+  it('prints one CATALOG with the six streams, the demographics, and their sync modes, cursors and keys', async () => {
     const files = writeFiles({ 'config.json': config() });
     const result = await cli(['discover', '--config', files['config.json']]);
     expect(result.code).toBe(0);
@@ -195,7 +195,7 @@ describe('discover', () => {
     expect(result.messages).toHaveLength(1);
     expect(result.messages[0].type).toBe('CATALOG');
     const streams = result.messages[0].catalog.streams as Record<string, any>[];
-    expect(streams.map((s) => s.name)).toEqual(ALL_STREAMS);
+    expect(streams.map((s) => s.name)).toEqual([...ALL_STREAMS, ...DEMOGRAPHICS_STREAMS]);
     for (const stream of streams) expect(stream.json_schema).toEqual(readSchemaFile(stream.name));
     for (const name of TIME_BOUND_STREAMS) {
       const { json_schema: _schema, ...entry } = streams.find((s) => s.name === name)!;

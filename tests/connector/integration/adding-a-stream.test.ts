@@ -65,7 +65,7 @@ describe('adding a stream by editing YAML only (docs/adding-a-stream.md)', () =>
     const run = await runInProcess(['discover', '--manifest', manifest, '--config', config], { clock });
     const streams = run.messages[0].catalog.streams;
     const posts = streams.find((s: { name: string }) => s.name === 'posts');
-    expect(streams).toHaveLength(7);
+    expect(streams).toHaveLength(9);
     expect(posts.source_defined_primary_key).toEqual([['id']]);
     expect(posts.json_schema).toEqual(JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'posts.json'), 'utf8')));
   });

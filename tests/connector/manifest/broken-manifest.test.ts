@@ -39,7 +39,7 @@ describe('the real manifest, broken by hand', () => {
 
   it('compiles unbroken', () => {
     const { runtime } = testRuntime({ transport: countingTransport() });
-    expect(compileConnector(real, runtime).streams).toHaveLength(6);
+    expect(compileConnector(real, runtime).streams).toHaveLength(8);
     // Only the edited places change: a document written back unedited keeps every line where it was.
     expect(breakReal(() => undefined).split('\n').length).toBe(real.split('\n').length);
   });
