@@ -23,7 +23,7 @@ export class RecordExpander {
   private readonly fields: { path: string[]; value: CompiledValue }[];
 
   constructor(definition: RecordExpanderDefinition, path: Path, context: ComponentContext) {
-    this.expansions = definition.expansions.map((expansion) => ({ path: expansion.expand_records_from_field, parameters: expansion.parameters ?? {} }));
+    this.expansions = definition.expansions.map((expansion) => ({ path: expansion.expand_records_from_field, parameters: expansion.parameters }));
     this.fields = definition.fields.map((field, index) => ({ path: field.path, value: context.value(field.value, [...path, 'fields', index, 'value']) }));
   }
 
