@@ -1,4 +1,4 @@
-// `npm run demo`: starts the LinkedIn API simulator, syncs all six streams into a SQLite file with the real CLI,
+// `npm run demo`: starts the LinkedIn API simulator, syncs every stream into a SQLite file with the real CLI,
 // and shows what landed. Nothing leaves this machine.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
