@@ -66,7 +66,8 @@ export type IncrementalSyncDefinition = DatetimeBasedCursorDefinition | Incremen
 /**
  * Changes each record after it is selected: one of the transformations, applied in order.
  */
-export type TransformationDefinition = AddFieldsDefinition | RemoveFieldsDefinition | KeysToSnakeCaseDefinition | FlattenFieldsDefinition;
+export type TransformationDefinition =
+  AddFieldsDefinition | LookupFieldsDefinition | RemoveFieldsDefinition | KeysToSnakeCaseDefinition | FlattenFieldsDefinition;
 
 /**
  * A connector: its config spec, its streams and how each is requested, paged, sliced and checkpointed. Strings marked 'template' may contain {{ }} expressions (JSONata) over config, stream_partition, stream_slice, stream_state, next_page_token, record, response, headers.
@@ -436,6 +437,7 @@ export interface RecordSelectorDefinition {
    * Keep only records for which this is true: a RecordFilter, or its condition as a bare template.
    */
   record_filter?: TemplateDefinition | RecordFilterDefinition;
+  record_expander?: RecordExpanderDefinition;
 }
 /**
  * Keeps the records for which its condition is true.
@@ -443,6 +445,46 @@ export interface RecordSelectorDefinition {
 export interface RecordFilterDefinition {
   type: 'RecordFilter';
   condition: TemplateDefinition;
+}
+/**
+ * Turns the entries of named lists inside each selected record into records of their own (one per entry, every expansion in order; the selected record itself is not kept). Each record is made of `fields`, whose expressions see `entry` (the list's item), `index` (its position), `record` (the selected record holding the list), `expansion` (the expansion's parameters) and the page's context (config, stream_partition, stream_slice, ...). Several lists of one answer, each with its own parameters (e.g. a facet name and the key field of its entries), share the same fields. A list that is absent or null gives no records; any other value that is not a list makes the answer invalid.
+ */
+export interface RecordExpanderDefinition {
+  type: 'RecordExpander';
+  /**
+   * The lists to expand, in the order their records come.
+   *
+   * @minItems 1
+   */
+  expansions: {
+    /**
+     * Path of the list inside the selected record.
+     *
+     * @minItems 1
+     */
+    expand_records_from_field: string[];
+    /**
+     * Constants for this list's records, read as expansion.<name> in the fields' expressions (e.g. facet: seniority, key: seniority).
+     */
+    parameters: {
+      [k: string]: unknown;
+    };
+  }[];
+  /**
+   * The fields of each record made: a path and a template or constant. An expression giving nothing (undefined) sets no field.
+   *
+   * @minItems 1
+   */
+  fields: {
+    /**
+     * @minItems 1
+     */
+    path: string[];
+    /**
+     * Template or constant.
+     */
+    value: unknown;
+  }[];
 }
 /**
  * Reads one page per partition and slice.
@@ -683,6 +725,55 @@ export interface AddFieldsDefinition {
   }[];
 }
 /**
+ * Sets fields to the names a Lookup finds for ids taken from each record: one page's ids are asked for together, before any of its records changes. An id expression giving nothing (undefined, null or '') leaves that field alone; an id the lookup cannot name sets it to null. Several fields may set the same path (e.g. one per lookup, each with an id only for its own kind of record): the first with an id wins. The names found are kept in the stream's state (see Lookup), so a stream using it is incremental: its state is the cursor's, if any, plus "lookups".
+ */
+export interface LookupFieldsDefinition {
+  type: 'LookupFields';
+  /**
+   * @minItems 1
+   */
+  fields: {
+    /**
+     * The field set to the name.
+     *
+     * @minItems 1
+     */
+    path: string[];
+    id: TemplateDefinition;
+    lookup: LookupDefinition;
+  }[];
+}
+/**
+ * Names for ids from an API, asked for in batches: each id at most once per command run, whatever the number of streams and pages sharing the declaration (share it through $ref). Ids a batch answer does not name, and every id of a batch that fails (after its error handler, e.g. a 429 it FAILs on), are asked one by one from single_requester when there is one. An id still without a name is logged in one WARN per request naming the ids (never a failure) and asked again next run. The names found are remembered across runs in the state of each stream using the lookup, under "lookups": {"<name>": {"<id>": "<name found>"}}; a remembered id is never asked again.
+ */
+export interface LookupDefinition {
+  type: 'Lookup';
+  /**
+   * Names the lookup in the state and in warnings, e.g. countries.
+   */
+  name: string;
+  requester: HttpRequesterDefinition;
+  /**
+   * At most this many ids per batch request.
+   */
+  batch_size: number;
+  record_selector: RecordSelectorDefinition;
+  /**
+   * Path of the id in an entry, compared as text with the ids asked for.
+   *
+   * @minItems 1
+   */
+  id_path: string[];
+  /**
+   * Path of the name in an entry; an empty or missing name is no name.
+   *
+   * @minItems 1
+   */
+  name_path: string[];
+  single_requester?: HttpRequesterDefinition;
+  single_record_selector: RecordSelectorDefinition;
+}
+/**
  * Removes fields of each record, each named by a path of keys (field_pointers).
  */
 export interface RemoveFieldsDefinition {
@@ -733,6 +824,8 @@ export type ComponentDefinition =
   | WaitTimeFromHeaderDefinition
   | WaitUntilTimeFromHeaderDefinition
   | RecordSelectorDefinition
+  | LookupDefinition
+  | RecordExpanderDefinition
   | RecordFilterDefinition
   | JsonDecoderDefinition
   | JsonlDecoderDefinition
@@ -751,6 +844,7 @@ export type ComponentDefinition =
   | DatetimeBasedCursorDefinition
   | IncrementingCountCursorDefinition
   | AddFieldsDefinition
+  | LookupFieldsDefinition
   | RemoveFieldsDefinition
   | KeysToSnakeCaseDefinition
   | FlattenFieldsDefinition;

@@ -29,6 +29,9 @@ import { ListPartitionRouter } from '../streams/list-partition-router.js';
 import { NoPagination } from '../streams/no-pagination.js';
 import { OffsetPaginator } from '../streams/offset-paginator.js';
 import { PageNumberPaginator } from '../streams/page-number-paginator.js';
+import { Lookup } from '../streams/lookup.js';
+import { LookupFields } from '../streams/lookup-fields.js';
+import { RecordExpander } from '../streams/record-expander.js';
 import { RecordFilter } from '../streams/record-filter.js';
 import { RecordSelector } from '../streams/record-selector.js';
 import { RemoveFields } from '../streams/remove-fields.js';
@@ -70,6 +73,9 @@ export const componentRegistry: ComponentRegistry = {
   WaitUntilTimeFromHeader: (definition, path, context) => new WaitUntilTimeFromHeader(definition, path, context),
   RecordSelector: (definition, path, context) => new RecordSelector(definition, path, context),
   RecordFilter: (definition, path, context) => new RecordFilter(definition, path, context),
+  RecordExpander: (definition, path, context) => new RecordExpander(definition, path, context),
+  Lookup: (definition, path, context) => new Lookup(definition, path, context),
+  LookupFields: (definition, path, context) => new LookupFields(definition, path, context),
   NoPagination: () => new NoPagination(),
   OffsetIncrement: (definition, path, context) => new OffsetPaginator(definition, path, context),
   PageIncrement: (definition, path, context) => new PageNumberPaginator(definition, path, context),

@@ -30,18 +30,19 @@ export class AddFields implements Transformation {
       const field = this.fields[index];
       const value = field.value.evaluate(recordContext);
       if (value instanceof Promise) return this.finish(record, recordContext, index, value);
-      set(record, field.path, value);
+      setField(record, field.path, value);
     }
   }
 
   /** The rest of `apply` once an expression answered with a promise. */
   private async finish(record: StreamRecord, context: ExpressionContext, from: number, pending: Promise<unknown>): Promise<void> {
-    set(record, this.fields[from].path, await pending);
-    for (const field of this.fields.slice(from + 1)) set(record, field.path, await field.value.evaluate(context));
+    setField(record, this.fields[from].path, await pending);
+    for (const field of this.fields.slice(from + 1)) setField(record, field.path, await field.value.evaluate(context));
   }
 }
 
-function set(record: StreamRecord, path: string[], value: unknown): void {
+/** Sets `value` at `path` in `record`, making the objects on the way; undefined sets nothing. */
+export function setField(record: StreamRecord, path: string[], value: unknown): void {
   if (value === undefined) return;
   let target = record;
   for (let depth = 0; depth < path.length - 1; depth++) {

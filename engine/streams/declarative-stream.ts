@@ -14,6 +14,7 @@ import type { Cursor, SliceProgress } from './cursor.js';
 import type { Partition } from './partition-router.js';
 import { partitionSlices, type PartitionSlice, type SliceChoice } from './partition-slices.js';
 import type { StreamRecord } from './record-selector.js';
+import { lookupsState, rememberLookups, type Lookup } from './lookup.js';
 import { RouterState } from './router-state.js';
 import { SharedRead } from './shared-read.js';
 import type { SimpleRetriever } from './simple-retriever.js';
@@ -72,6 +73,8 @@ export class DeclarativeStream {
   readonly cursor?: Cursor;
   private readonly retriever: SimpleRetriever;
   private readonly transformations: Transformation[];
+  /** The lookups its transformations ask, whose names its state keeps. */
+  private readonly lookups: Lookup[];
   private readonly events: EventChannel;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -94,6 +97,7 @@ export class DeclarativeStream {
     this.transformations = definition.transformations.map((transformation, index) =>
       context.build(transformation, [...path, 'transformations', index]),
     );
+    this.lookups = [...new Set(this.transformations.flatMap((transformation) => transformation.lookups ?? []))];
     this.required = [
       ...(this.cursor ? [{ field: this.cursor.field, role: 'the cursor field' }] : []),
       ...this.primaryKey.filter((field) => field !== this.cursor?.field).map((field) => ({ field, role: 'a primary key field' })),
@@ -111,8 +115,12 @@ export class DeclarativeStream {
   async read(options: ReadOptions): Promise<void> {
     const base: ExpressionContext = { config: options.config, stream_name: this.name };
     const router = this.retriever.partitionRouter;
-    const { cursorState, routerState } = RouterState.parse(this.name, options.incremental ? options.state : undefined, this.clock.now());
-    const withRouter = (snapshot: Record<string, unknown>) => (router.keepsState === true ? { ...snapshot, ...routerState.snapshot() } : snapshot);
+    const saved = rememberLookups(options.incremental ? options.state : undefined, this.lookups);
+    const { cursorState, routerState } = RouterState.parse(this.name, saved, this.clock.now());
+    const withRouter = (snapshot: Record<string, unknown>) => ({
+      ...(router.keepsState === true ? { ...snapshot, ...routerState.snapshot() } : snapshot),
+      ...lookupsState(this.lookups),
+    });
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, cursorState) : undefined;
     const checkpoints = state ? new StateCheckpoints(state, (snapshot) => options.sink.checkpoint(withRouter(snapshot))) : undefined;
     const reader = new SliceReader((slice, progress) => this.pages(slice, progress), options.sink, options.limiter, checkpoints, () => this.events.emit('slice', this.name));
@@ -162,9 +170,12 @@ export class DeclarativeStream {
     await options.sink.checkpoint(withRouter(state?.snapshot() ?? {}));
   }
 
-  /** True when a read of this stream can resume from its state: it has a cursor, or its partition router keeps state. */
+  /**
+   * True when a read of this stream can resume from its state: it has a cursor, its partition router keeps state, or
+   * its transformations look names up (remembered in the state).
+   */
   get incremental(): boolean {
-    return this.cursor !== undefined || this.retriever.partitionRouter.keepsState === true;
+    return this.cursor !== undefined || this.retriever.partitionRouter.keepsState === true || this.lookups.length > 0;
   }
 
   /**
@@ -218,7 +229,7 @@ export class DeclarativeStream {
 
   /** The first request of every partition and slice a read would make from `state`, without sending any. */
   async *plan(config: Record<string, unknown>, stateValue?: unknown): AsyncGenerator<PlannedRequest> {
-    const { cursorState } = RouterState.parse(this.name, stateValue, this.clock.now());
+    const { cursorState } = RouterState.parse(this.name, rememberLookups(stateValue, []), this.clock.now());
     const state = this.cursor ? StreamState.parse(this.name, this.cursor, cursorState) : undefined;
     for await (const { partition, context, options } of this.slices({ config }, this.plannedPartitions(config), { state })) {
       yield { partition: partition.key, slice: context.stream_slice, request: await this.retriever.firstRequest(context, { options }) };
@@ -251,6 +262,7 @@ export class DeclarativeStream {
    */
   private pages({ context, options }: PartitionSlice, progress?: SliceProgress): AsyncGenerator<StreamRecord[]> {
     const check = (records: StreamRecord[]): string | undefined | Promise<string | undefined> => {
+      if (this.byPage) return this.transformPage(records, context, progress);
       for (let index = 0; index < records.length; index++) {
         const transforming = this.transform(records[index], context);
         if (transforming) return this.transformRest(records, index, transforming, context, progress);
@@ -258,6 +270,20 @@ export class DeclarativeStream {
       return this.missingField(records, progress);
     };
     return this.retriever.pages(context, check, { options, progress });
+  }
+
+  /** True when a transformation changes a page's records together: then each transformation runs over the whole page in turn. */
+  private get byPage(): boolean {
+    return this.transformations.some((transformation) => transformation.applyPage !== undefined);
+  }
+
+  /** A page's check when a transformation changes the page's records together. */
+  private async transformPage(records: StreamRecord[], context: ExpressionContext, progress: SliceProgress | undefined): Promise<string | undefined> {
+    for (const transformation of this.transformations) {
+      if (transformation.applyPage) await transformation.applyPage(records, context);
+      else for (const record of records) await transformation.apply(record, context);
+    }
+    return this.missingField(records, progress);
   }
 
   /** The rest of a page's check once a transformation answered with a promise. */

@@ -3,6 +3,7 @@ import type { Logger, Runtime } from '../core/runtime.js';
 import { textOf, type ExpressionContext, type Template } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { RecordSelectorDefinition } from '../format/manifest-types.generated.js';
+import type { RecordExpander } from './record-expander.js';
 import { RecordFilter } from './record-filter.js';
 
 export type StreamRecord = Record<string, unknown>;
@@ -29,6 +30,7 @@ export class RecordSelector {
   private readonly errorPath?: string[];
   private readonly errorMessage?: Template;
   private readonly filter?: RecordFilter;
+  private readonly expander?: RecordExpander;
   private readonly at: string;
   private readonly logger: Logger;
   private readonly redact: Runtime['redact'];
@@ -55,6 +57,7 @@ export class RecordSelector {
     const filterPath = [...path, 'record_filter'];
     if (typeof filter === 'string') this.filter = new RecordFilter({ type: 'RecordFilter', condition: filter }, filterPath, context, filterPath);
     else if (filter) this.filter = context.build(filter, filterPath);
+    if (definition.record_expander) this.expander = context.build(definition.record_expander, [...path, 'record_expander']);
     const where = `"${this.fieldPath.join('.')}"`;
     this.at = this.wildcard ? `records at ${where}` : this.fieldPath.length > 0 ? `a list at ${where}` : 'a record or a list of records';
     this.logger = context.runtime.logger;
@@ -66,6 +69,11 @@ export class RecordSelector {
    * undefined when they can: the answer does not have the declared shape, so an empty list would lose data.
    */
   problem(body: unknown): string | undefined {
+    const problem = this.shapeProblem(body);
+    return problem ?? this.expander?.problem(this.found(body));
+  }
+
+  private shapeProblem(body: unknown): string | undefined {
     if (this.wildcard) return this.wildcardProblem(body);
     let node = body;
     for (const key of this.fieldPath) {
@@ -86,9 +94,13 @@ export class RecordSelector {
     return this.keep(this.found(body), context);
   }
 
-  /** The records of `found` that record_filter keeps; a promise only when the filter needs to wait. */
+  /** The records of `found` after record_expander and record_filter; a promise only when one of them needs to wait. */
   keep(records: StreamRecord[], context: ExpressionContext): StreamRecord[] | Promise<StreamRecord[]> {
-    return this.filter ? this.filter.filter(records, context) : records;
+    if (!this.expander) return this.filter ? this.filter.filter(records, context) : records;
+    const expanded = this.expander.expand(records, context);
+    if (!this.filter) return expanded;
+    const filter = this.filter;
+    return expanded instanceof Promise ? expanded.then((found) => filter.filter(found, context)) : filter.filter(expanded, context);
   }
 
   /** The records a body `problem` accepted holds, before record_filter: what paginators count. */

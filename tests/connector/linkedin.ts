@@ -33,11 +33,14 @@ export const ALL_STREAMS = [
   'page_statistics_time_bound',
 ];
 
+/** The demographics streams: lifetime facets as rows, with labels (their state keeps the labels found). */
+export const DEMOGRAPHICS_STREAMS = ['follower_demographics', 'page_demographics'];
+
 /** The post analytics streams: posts and, read from it, their statistics, reactions and video figures. */
 export const POST_STREAMS = ['posts', 'post_statistics', 'post_social_metadata', 'video_analytics'];
 
 /** Every stream of the manifest, in its order. */
-export const EVERY_STREAM = [...ALL_STREAMS, ...POST_STREAMS];
+export const EVERY_STREAM = [...ALL_STREAMS, ...POST_STREAMS, ...DEMOGRAPHICS_STREAMS];
 
 /** The text of manifest.yaml. */
 export function manifestText(): string {

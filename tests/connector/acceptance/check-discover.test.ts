@@ -111,11 +111,12 @@ describe('discover', () => {
       }
     }
     // the lookup's id, 4 "now only" streams x (organizationalEntity, snapshot_date), 3 time-bound x (2 key parts + 1 cursor),
-    // posts (id + cursor), 2 post snapshots x (key, snapshot_date), video_analytics (3 key parts + 1 cursor)
-    expect(checked).toBe(1 + 4 * 2 + 3 * 3 + 2 + 2 * 2 + 4);
+    // posts (id + cursor), 2 post snapshots x (key, snapshot_date), video_analytics (3 key parts + 1 cursor),
+    // 2 demographics x 4 key parts
+    expect(checked).toBe(1 + 4 * 2 + 3 * 3 + 2 + 2 * 2 + 4 + 2 * 4);
   });
 
-  it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor', () => {
+  it('lists non-empty supported_sync_modes, incremental ones with a source-defined cursor (the demographics keep their labels in the state)', () => {
     for (const stream of streams) {
       expect(stream.supported_sync_modes.length).toBeGreaterThan(0);
       for (const mode of stream.supported_sync_modes) expect(['full_refresh', 'incremental']).toContain(mode);
@@ -131,6 +132,8 @@ describe('discover', () => {
       post_statistics: undefined,
       post_social_metadata: undefined,
       video_analytics: ['timeRangeEnd'],
+      follower_demographics: undefined,
+      page_demographics: undefined,
     });
   });
 });

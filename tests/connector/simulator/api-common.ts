@@ -23,6 +23,8 @@ export interface SimulatorSwitches {
   statisticsRevision: number;
   /** How many final days a revision restates (default 7). */
   restatedDays: number;
+  /** The geo batch get (geo?ids=List(...)) answers 429, its own daily limit reached; single geo gets still work. */
+  geoBatchRateLimited: boolean;
 }
 
 export interface ApiContext {

@@ -3,6 +3,7 @@ import { authorize, isError, missingFinder, orgFromUrn, paging, restatement, sta
 import type { ApiContext, ApiResponse, Call } from './api-common.js';
 import { organizationAcls, pageStatistics } from './api-pages.js';
 import { posts, postShareStatistics, socialMetadata, videoAnalytics } from './api-posts.js';
+import { standardizedData, STANDARDIZED_RESOURCES, type StandardizedResource } from './api-standardized.js';
 import * as errors from './errors.js';
 import type { RecordedRequest } from './faults.js';
 import {
@@ -28,6 +29,7 @@ export const RESOURCES = [
   'videoAnalytics',
   'organizationPageStatistics',
   'organizationAcls',
+  ...STANDARDIZED_RESOURCES,
 ] as const;
 
 /** The endpoint a request counts against: its resource under /rest, 'oauth' for the token endpoint, else 'other'. */
@@ -82,6 +84,7 @@ export function handleApi(ctx: ApiContext, req: RecordedRequest): ApiResponse {
   }
   if (resource === 'organizations') return key === undefined ? missingFinder(resource, call) : organization(ctx, call, key);
   if (resource === 'networkSizes') return key === undefined ? errors.notFound(`No resource found for path ${req.path}`) : networkSize(ctx, call, key);
+  if ((STANDARDIZED_RESOURCES as readonly string[]).includes(resource)) return standardizedData(ctx, call, resource as StandardizedResource, key);
   if (key !== undefined) return errors.notFound(`No resource found for path ${req.path}`);
   switch (resource) {
     case 'organizationalEntityFollowerStatistics':

@@ -47,7 +47,7 @@ try {
     db
       .prepare(
         `SELECT organizationalEntity AS organization, date(timeRangeStart / 1000, 'unixepoch') AS day,
-                json_extract(followerGains, '$.organicFollowerGain') AS organic, json_extract(followerGains, '$.paidFollowerGain') AS paid
+                followerGains__organicFollowerGain AS organic, followerGains__paidFollowerGain AS paid
            FROM follower_statistics_time_bound ORDER BY timeRangeStart DESC, organizationalEntity LIMIT 6`,
       )
       .all(),

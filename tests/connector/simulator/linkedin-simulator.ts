@@ -24,6 +24,9 @@
 //   q=organizationalEntity is 400.
 // - organizationAcls?q=roleAssignee[&role][&state][&start][&count]: a token's roles (`acls`, default
 //   defaultAclEntries of the orgs it administers), filtered by role and state when given.
+// - geo, industries, functions, seniorities (standardized data, api-standardized.ts): ?ids=List(...) batch gets (at
+//   most 150 ids) and /<id> single gets naming every id the statistics fixtures use; unknown ids 404 (in a geo
+//   batch: under errors). Switch geoBatchRateLimited: the geo batch answers 429, single gets still work.
 // Switch statisticsRevision (reviseStatistics()) restates the last `restatedDays` final days of the follower, share
 // and page statistics. Every request is recorded with its endpoint; requestCounts() counts them per endpoint.
 import http from 'node:http';
@@ -136,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     postsConfigOf: (orgId) => resolvePostsConfig(orgId, options.posts, options.postsByOrganization?.[orgId]),
     edited: new Map(),
     deleted: new Set(),
-    switches: { shortPostPages: false, overlappingPostPages: 0, socialMetadataForbidden: false, statisticsRevision: 0, restatedDays: 7, ...options.switches },
+    switches: { shortPostPages: false, overlappingPostPages: 0, socialMetadataForbidden: false, statisticsRevision: 0, restatedDays: 7, geoBatchRateLimited: false, ...options.switches },
     shareStatisticsBatchLimit: options.shareStatisticsBatchLimit ?? 20,
     socialMetadataBatchLimit: options.socialMetadataBatchLimit ?? 50,
     aclsOf: (token) => options.acls?.[token] ?? defaultAclEntries(options.tokenOrganizations?.[token] ?? [...ctx.organizations]),
