@@ -15,7 +15,7 @@ describe('cancel (SIGTERM) of a read, and resuming after it', () => {
   let files: Record<string, string>;
   beforeAll(async () => {
     // One request per organization (12 months each): enough organizations that a read is cancelled mid-way.
-    sim = await startSimulator({ organizations: ORGS, latencyMs: 20 });
+    sim = await startSimulator({ organizations: ORGS, latencyMs: 100 });
     files = writeFiles({
       'config.json': accessTokenConfig(sim.apiBaseUrl, { org_id: ORGS.join(','), api_version: activeApiVersion() }),
       'catalog.json': catalogFor([STREAM]),
