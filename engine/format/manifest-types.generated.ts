@@ -493,7 +493,7 @@ export interface NoPaginationDefinition {
   type: 'NoPagination';
 }
 /**
- * Offset paging (start/count). Stops when a page has fewer records than page_size, when the offset reaches total, or when stop_condition is true: at least one of these stop rules must be declared.
+ * Offset paging (start/count); the offset advances by the records each page holds as the API sent them, before record_filter. Stops when stop_condition is true; without one, when the offset reaches total (or a page is empty), or, without total, after a page holding fewer records than page_size: at least one of these stop rules must be declared.
  */
 export interface OffsetIncrementDefinition {
   type: 'OffsetIncrement';
@@ -506,7 +506,7 @@ export interface OffsetIncrementDefinition {
   inject_on_first_request: boolean;
 }
 /**
- * Page-number paging. Stops when a page has fewer records than page_size, or when stop_condition is true.
+ * Page-number paging. Stops when stop_condition is true or, without one, after a page holding fewer records than page_size (or none). Pages are counted as the API sent them, before record_filter.
  */
 export interface PageIncrementDefinition {
   type: 'PageIncrement';
