@@ -1,5 +1,5 @@
 // The output of `sync`: checked before any request, never someone else's table, never a half-applied change.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +23,9 @@ const columnsOf = (path: string, table: string): string[] => {
     db.close();
   }
 };
+
+// A whole sync includes the post streams (some 11,000 video rows per organization): more than the default time under load.
+jest.setTimeout(120_000);
 
 describe('sync output', () => {
   const clock = new FakeClock(TEST_NOW);
