@@ -115,7 +115,7 @@ describe('sync into a local SQLite database', () => {
     expect((await runInProcess(['sync', '--config', config, '--output', fresh], { clock, stderr: { write: () => true } })).code).toBe(0);
     expect(snapshot(killed)).toEqual(snapshot(fresh));
     expect(snapshot(fresh).follower_statistics_time_bound.length).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('writes JSON Lines files and a state file to a folder, and resumes from that state', async () => {
     clock.set(TEST_NOW);
