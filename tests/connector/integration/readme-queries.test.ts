@@ -89,8 +89,8 @@ describe('README "Query it"', () => {
   it('(c) followers by country, named: each country of each page with its name and its followers', () => {
     const rows = run(queries[2]);
     expect(rows).toBeDefined();
-    expect(rows!.length).toBe(5 * ORGS.length);
-    for (const row of rows!) {
+    expect(rows.length).toBe(5 * ORGS.length);
+    for (const row of rows) {
       expect(ORGS).toContain(row.organization_id);
       expect(row.country).toMatch(/^[A-Z][A-Za-z .]+$/);
       const raw = one(
