@@ -41,6 +41,15 @@ export class AddFields implements Transformation {
   }
 }
 
+/** The value at `path` in `node`; undefined where the path leaves the objects. */
+export function valueAt(node: unknown, path: string[]): unknown {
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
 /** Sets `value` at `path` in `record`, making the objects on the way; undefined sets nothing. */
 export function setField(record: StreamRecord, path: string[], value: unknown): void {
   if (value === undefined) return;

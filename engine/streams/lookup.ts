@@ -1,3 +1,4 @@
+import { valueAt } from './add-fields.js';
 import type { Logger, Runtime } from '../core/runtime.js';
 import { textOf, type ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
@@ -136,14 +137,6 @@ export class Lookup {
     const key = textOf(id);
     if (asked.includes(key)) this.names.set(key, textOf(name));
   }
-}
-
-function valueAt(node: unknown, path: string[]): unknown {
-  for (const key of path) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
 }
 
 declare module '../format/component-context.js' {

@@ -2,7 +2,7 @@ import type { CompiledValue } from '../expressions/compiled-value.js';
 import type { ExpressionContext } from '../expressions/template.js';
 import type { ComponentContext, Path } from '../format/component-context.js';
 import type { RecordExpanderDefinition } from '../format/manifest-types.generated.js';
-import { setField } from './add-fields.js';
+import { setField, valueAt } from './add-fields.js';
 import type { StreamRecord } from './record-selector.js';
 
 /** One declared list of a record whose entries become records, and the values its entries' expressions see. */
@@ -70,15 +70,6 @@ function reorder(record: StreamRecord, fields: { path: string[] }[]): StreamReco
   const ordered: StreamRecord = {};
   for (const { path } of fields) if (path[0] in record) ordered[path[0]] = record[path[0]];
   return Object.assign(ordered, record);
-}
-
-function valueAt(record: StreamRecord, path: string[]): unknown {
-  let node: unknown = record;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
 }
 
 declare module '../format/component-context.js' {
